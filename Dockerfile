@@ -1,0 +1,28 @@
+# echodesk: one image, two processes.
+#   api:    node dist/api/main.js     (HTTP on $PORT, default 3000; runs DB migrations at start)
+#   worker: node dist/worker/main.js  (Temporal worker)
+# docker-compose.yml runs both from this image.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Read at run time: message and page templates, the SLA policy (ECHODESK_SLA_POLICY), migrations.
+COPY templates ./templates
+COPY config ./config
+COPY db/migrations ./db/migrations
+# The app's files stay owned by root: the process can read them, not change them.
+USER node
+EXPOSE 3000
+CMD ["node", "dist/api/main.js"]

@@ -1,0 +1,43 @@
+import { log } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { withTransaction } from '../db/pool';
+import type { AssignmentResult } from '../domain/ticket-machine';
+import type { NotificationRenderer } from '../lib/notification-renderer';
+import { assignTicket, type AssignTicketInput } from './assign-ticket';
+import {
+  enqueueNotifications,
+  insertEvents,
+  insertSurveyAnswers,
+  upsertTicketRow,
+  type Links,
+  type RecordTicketInput,
+} from './record-ticket';
+
+export interface ActivityDeps {
+  pool: Pool;
+  render: NotificationRenderer;
+  links: Links;
+}
+
+/** Every side effect of a ticket workflow; idempotent, because Temporal retries activities. */
+export function createActivities({ pool, render, links }: ActivityDeps) {
+  return {
+    /** Writes a batch of events, the ticket row, survey answers and the messages the events send, in one transaction. */
+    async recordTicket(input: RecordTicketInput): Promise<void> {
+      const messages = await withTransaction(pool, async (client) => {
+        await upsertTicketRow(client, input);
+        await insertEvents(client, input.state.number, input.events);
+        await insertSurveyAnswers(client, input.state.number, input.events);
+        return enqueueNotifications(client, input, render, links);
+      });
+      log.debug('ticket recorded', { number: input.state.number, seq: input.state.seq, messages });
+    },
+
+    async assignTicket(input: AssignTicketInput): Promise<AssignmentResult> {
+      return withTransaction(pool, (client) => assignTicket(client, input));
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { AssignTicketInput, RecordTicketInput };

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { logger } from '../lib/logger';
+import { authenticate } from './auth';
+import { authRouter } from './auth-routes';
+import type { ApiDeps } from './deps';
+import { notFoundHandler, problemHandler } from './errors';
+import { healthRouter } from './health-routes';
+import { referenceRouter } from './reference-routes';
+import { ticketsRouter } from './tickets-routes';
+
+/** The Express app: JSON API and pages over the given dependencies; it opens no connections of its own. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = req.headers['x-request-id'];
+        const requestId = typeof id === 'string' && /^[\w-]{1,64}$/.test(id) ? id : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        return requestId;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(healthRouter(deps));
+  app.use('/api', express.json({ limit: '64kb' }), authenticate(deps.pool));
+  app.use('/api/auth', authRouter(deps));
+  app.use('/api/tickets', ticketsRouter(deps));
+  app.use('/api', referenceRouter(deps));
+  app.use(notFoundHandler);
+  app.use(problemHandler);
+  return app;
+}

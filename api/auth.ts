@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Pool } from 'pg';
+import { queryOne } from '../db/pool';
+import type { StaffActor, StaffRole } from '../domain/ticket-types';
+import { DUMMY_HASH, verifyPassword } from '../lib/passwords';
+import { AppError } from './errors';
+
+const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+interface StaffRow {
+  username: string;
+  name: string;
+  badge: string;
+  unit: string;
+  unit_code: string;
+  team_code: string | null;
+  roles: StaffRole[];
+  password_hash: string;
+}
+
+const STAFF_SQL = `SELECT s.username, s.name, s.badge, u.name AS unit, s.unit_code, s.team_code, s.roles, s.password_hash
+  FROM staff s JOIN service_units u ON u.code = s.unit_code`;
+
+const toActor = (row: StaffRow): StaffActor => ({
+  kind: 'staff',
+  username: row.username,
+  name: row.name,
+  badge: row.badge,
+  unit: row.unit,
+  unitCode: row.unit_code,
+  teamCode: row.team_code,
+  roles: row.roles,
+});
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  user: Omit<StaffActor, 'kind'>;
+}
+
+/** Checks a password and issues an opaque bearer token, stored only as its hash. The answer never tells whether the user exists. */
+export async function login(pool: Pool, username: string, password: string): Promise<LoginResult> {
+  const row = await queryOne<StaffRow>(pool, `${STAFF_SQL} WHERE s.username = $1 AND s.active`, [username]);
+  const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+  if (!row || !ok) throw AppError.unauthorized('Invalid username or password.');
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + TOKEN_TTL_MS);
+  await pool.query('INSERT INTO auth_tokens (token_hash, username, expires_at) VALUES ($1, $2, $3)', [
+    hashToken(token),
+    row.username,
+    expiresAt,
+  ]);
+  const { kind: _kind, ...user } = toActor(row);
+  return { token, expiresAt: expiresAt.toISOString(), user };
+}
+
+export async function logout(pool: Pool, token: string): Promise<void> {
+  await pool.query('UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
+}
+
+/** The staff member a bearer token belongs to, or null for a missing, expired or revoked token. */
+export async function staffForToken(pool: Pool, token: string): Promise<StaffActor | null> {
+  const row = await queryOne<StaffRow>(
+    pool,
+    `${STAFF_SQL} JOIN auth_tokens t ON t.username = s.username
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND s.active`,
+    [hashToken(token)],
+  );
+  return row ? toActor(row) : null;
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
+  return match ? match[1] : null;
+}
+
+/** Sets `res.locals.staff` when a valid bearer token is present; a present but invalid token is a 401. */
+export function authenticate(pool: Pool): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    if (!header) return next();
+    const token = bearerToken(header);
+    const staff = token ? await staffForToken(pool, token) : null;
+    if (!staff) return next(AppError.unauthorized('The bearer token is invalid, expired or revoked; sign in again.'));
+    res.locals.staff = staff;
+    next();
+  };
+}
+
+export const requireStaff: RequestHandler = (_req, res, next) => {
+  next(res.locals.staff ? undefined : AppError.unauthorized());
+};

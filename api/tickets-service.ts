@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { PoolClient } from 'pg';
+import { queryOne, withTransaction } from '../db/pool';
+import { allowedCommands, type TicketCommand } from '../domain/ticket-rules';
+import type {
+  Actor,
+  StaffActor,
+  StaffRef,
+  TicketEvent,
+  TicketInput,
+  TicketLocation,
+  TicketState,
+  TicketView,
+} from '../domain/ticket-types';
+import { isTrackingToken, trackingToken, trackingUrl } from '../lib/tracking-token';
+import { REFUSAL_FAILURE_TYPES, ticketCommandUpdates, ticketStateQuery, ticketWorkflowId } from '../workflows/ticket-contract';
+import type { ApiDeps } from './deps';
+import { AppError } from './errors';
+import type { ActionBodies, ActionName, NewTicket } from './schemas';
+import type { z } from 'zod';
+
+export interface Access {
+  staff?: StaffActor;
+  trackingToken?: string;
+}
+
+export interface TicketReceipt {
+  id: string;
+  number: string;
+  status: 'submitted';
+  trackingToken: string;
+  trackingUrl: string;
+}
+
+export interface TicketDetail extends TicketView {
+  events: TicketEvent[];
+  allowedActions: string[];
+}
+
+interface LocationRow extends TicketLocation {
+  active: boolean;
+}
+
+const REQUESTER_ACTIONS: readonly ActionName[] = ['confirm', 'reject'];
+
+function ticketYear(timezone: string, at: Date): string {
+  return new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' }).format(at);
+}
+
+const requestHash = (body: NewTicket): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+/** Accepts a report: checks the place and category, allocates the number, starts the ticket's workflow. A repeated Idempotency-Key returns the first ticket. */
+export async function submitTicket(
+  deps: ApiDeps,
+  body: NewTicket,
+  options: { idempotencyKey?: string; staff?: StaffActor },
+): Promise<{ receipt: TicketReceipt; replayed: boolean }> {
+  const submittedAt = new Date();
+  const input = await buildTicketInput(deps, body, options.staff, submittedAt);
+  const hash = requestHash(body);
+  const { number, replayed } = await withTransaction(deps.pool, (client) =>
+    allocateNumber(client, deps.policy.calendar.timezone, submittedAt, hash, options.idempotencyKey),
+  );
+  // On a replay the first request's workflow may not have started yet (its API died in between): starting again is safe.
+  await deps.temporal.workflow.start('ticketWorkflow', {
+    workflowId: ticketWorkflowId(number),
+    taskQueue: deps.config.ECHODESK_TASK_QUEUE,
+    args: [{ ...input, number }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+  const { secret, publicUrl } = deps.config;
+  return {
+    replayed,
+    receipt: {
+      id: number,
+      number,
+      status: 'submitted',
+      trackingToken: trackingToken(secret, number),
+      trackingUrl: trackingUrl(publicUrl, secret, number),
+    },
+  };
+}
+
+async function allocateNumber(
+  client: PoolClient,
+  timezone: string,
+  at: Date,
+  hash: string,
+  idempotencyKey: string | undefined,
+): Promise<{ number: string; replayed: boolean }> {
+  const seq = await queryOne<{ n: string }>(client, "SELECT nextval('ticket_number_seq')::text AS n");
+  const number = `R${ticketYear(timezone, at)}-${(seq?.n ?? '0').padStart(6, '0')}`;
+  const inserted = await queryOne<{ number: string }>(
+    client,
+    `INSERT INTO ticket_intake (number, idempotency_key, request_hash) VALUES ($1, $2, $3)
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING number`,
+    [number, idempotencyKey ?? null, hash],
+  );
+  if (inserted) return { number, replayed: false };
+  const earlier = await queryOne<{ number: string; request_hash: string }>(
+    client,
+    'SELECT number, request_hash FROM ticket_intake WHERE idempotency_key = $1',
+    [idempotencyKey],
+  );
+  if (!earlier) throw new Error('Idempotency record vanished during the transaction');
+  if (earlier.request_hash !== hash) {
+    throw AppError.unprocessable('This Idempotency-Key was already used for a different request.', [
+      { field: 'Idempotency-Key', message: 'was used for a different request body' },
+    ]);
+  }
+  return { number: earlier.number, replayed: true };
+}
+
+async function buildTicketInput(
+  deps: ApiDeps,
+  body: NewTicket,
+  staff: StaffActor | undefined,
+  submittedAt: Date,
+): Promise<Omit<TicketInput, 'number'>> {
+  const code = body.locationCode.toUpperCase();
+  const location = await queryOne<LocationRow>(
+    deps.pool,
+    'SELECT code, campus, building, floor, room, zone, kind, active FROM locations WHERE code = $1',
+    [code],
+  );
+  if (!location) throw AppError.unprocessable(`Unknown location ${code}.`, [{ field: 'locationCode', message: 'no such location' }]);
+  if (!location.active) {
+    throw AppError.unprocessable(`Location ${code} is no longer in service.`, [
+      { field: 'locationCode', message: 'the location is deactivated' },
+    ]);
+  }
+  const category = await queryOne<{ code: string; name: string; nameEn: string; skill: string }>(
+    deps.pool,
+    'SELECT code, name, name_en AS "nameEn", skill FROM categories WHERE code = $1 AND active',
+    [body.category],
+  );
+  if (!category) {
+    throw AppError.unprocessable(`Unknown category ${body.category}.`, [{ field: 'category', message: 'no such category' }]);
+  }
+  const { policy } = deps;
+  if (body.priority && !staff) {
+    throw AppError.forbidden('Only staff can set a priority; leave it out and the desk sets it.');
+  }
+  if (body.priority && !policy.priorities[body.priority]) {
+    throw AppError.unprocessable(`Unknown priority ${body.priority}.`, [
+      { field: 'priority', message: `expected one of ${Object.keys(policy.priorities).join(', ')}` },
+    ]);
+  }
+  const { active: _active, ...place } = location;
+  const { name, phone, email, lang } = body.requester;
+  return {
+    submittedAt: submittedAt.toISOString(),
+    location: place,
+    category,
+    description: body.description,
+    requester: { name, ...(phone ? { phone } : {}), ...(email ? { email } : {}), lang: lang ?? 'zh-CN' },
+    priority: body.priority ?? policy.defaultPriority,
+    policy,
+  };
+}
+
+interface TicketRow {
+  state: TicketState;
+  view: TicketView;
+}
+
+/** The ticket as the read model has it, or as its workflow has it in the moment between intake and the first write. */
+async function loadTicket(deps: ApiDeps, number: string): Promise<{ state: TicketState; view: TicketView; events: TicketEvent[] }> {
+  const row = await queryOne<TicketRow>(deps.pool, 'SELECT state, view FROM tickets WHERE number = $1', [number]);
+  if (row) {
+    const { rows } = await deps.pool.query<TicketEvent>(
+      `SELECT seq, type, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, data
+         FROM ticket_events WHERE ticket_number = $1 ORDER BY seq`,
+      [number],
+    );
+    return { ...row, events: rows };
+  }
+  const intake = await queryOne(deps.pool, 'SELECT 1 FROM ticket_intake WHERE number = $1', [number]);
+  if (!intake) throw AppError.notFound(`No ticket ${number}.`);
+  try {
+    const snapshot = await deps.temporal.workflow.getHandle(ticketWorkflowId(number)).query(ticketStateQuery);
+    return { state: snapshot.state, view: snapshot.view, events: snapshot.unpersisted };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw AppError.unavailable(`Ticket ${number} is still being opened; retry in a moment.`);
+    throw err;
+  }
+}
+
+/** Who is asking: a signed-in staff member, or the requester holding the ticket's tracking token. */
+function resolveAccess(deps: ApiDeps, number: string, access: Access, requesterName: string): Actor {
+  if (access.staff) return access.staff;
+  if (!access.trackingToken) throw AppError.unauthorized('Sign in as staff, or send the tracking token (X-Tracking-Token).');
+  if (!isTrackingToken(deps.config.secret, number, access.trackingToken)) {
+    throw AppError.forbidden('The tracking token does not match this ticket.');
+  }
+  return { kind: 'requester', name: requesterName };
+}
+
+/** Work notes are internal: requesters see that one was written, not what it says. */
+function eventsFor(actor: Actor, events: TicketEvent[]): TicketEvent[] {
+  if (actor.kind === 'staff') return events;
+  return events.map((event) => (event.type === 'note' ? { ...event, data: {} } : event));
+}
+
+export async function getTicket(deps: ApiDeps, number: string, access: Access): Promise<TicketDetail> {
+  const ticket = await loadTicket(deps, number);
+  const actor = resolveAccess(deps, number, access, ticket.state.requester.name);
+  const priorities = Object.keys(deps.policy.priorities);
+  return {
+    ...ticket.view,
+    events: eventsFor(actor, ticket.events),
+    allowedActions: allowedCommands(ticket.state, actor, priorities),
+  };
+}
+
+type ActionBody<A extends ActionName> = z.infer<(typeof ActionBodies)[A]>;
+
+/** Runs a lifecycle action as a Temporal update; refusals come back as 403/409/422 with the workflow's reason. */
+export async function runAction<A extends ActionName>(
+  deps: ApiDeps,
+  number: string,
+  action: A,
+  body: ActionBody<A>,
+  access: Access,
+): Promise<TicketDetail> {
+  const ticket = await loadTicket(deps, number);
+  const actor = resolveAccess(deps, number, REQUESTER_ACTIONS.includes(action) ? { trackingToken: access.trackingToken } : access, ticket.state.requester.name);
+  if (actor.kind === 'requester' && !REQUESTER_ACTIONS.includes(action) && action !== 'cancel') {
+    throw AppError.unauthorized('Sign in as staff to do this.');
+  }
+  const command = await toCommand(deps, action, body);
+  const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(number));
+  try {
+    const update = ticketCommandUpdates[action] as unknown as typeof ticketCommandUpdates.note;
+    const snapshot = await handle.executeUpdate(update, { args: [actor, command as Extract<TicketCommand, { type: 'note' }>] });
+    const fresh = await loadTicket(deps, number);
+    const priorities = Object.keys(deps.policy.priorities);
+    return { ...snapshot.view, events: eventsFor(actor, fresh.events), allowedActions: allowedCommands(snapshot.state, actor, priorities) };
+  } catch (err) {
+    throw mapUpdateError(err, ticket.state);
+  }
+}
+
+function mapUpdateError(err: unknown, state: TicketState): unknown {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const { type, message } = err.cause;
+    if (type === REFUSAL_FAILURE_TYPES.forbidden) return AppError.forbidden(message);
+    if (type === REFUSAL_FAILURE_TYPES.conflict) return AppError.conflict(message);
+    if (type === REFUSAL_FAILURE_TYPES.invalid) return AppError.unprocessable(message);
+  }
+  if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
+    return AppError.conflict(`Cannot change the ticket: it is ${state.status}.`);
+  }
+  return err;
+}
+
+function isCompletedError(err: unknown): boolean {
+  return err instanceof Error && /already completed|workflow execution already/i.test(err.message);
+}
+
+async function toCommand<A extends ActionName>(deps: ApiDeps, action: A, rawBody: ActionBody<A>): Promise<TicketCommand> {
+  const body = rawBody as Record<string, unknown>;
+  switch (action) {
+    case 'transfer':
+      if (typeof body.team === 'string') {
+        await requireTeam(deps, body.team);
+        return { type: 'transfer', to: { kind: 'team', team: body.team }, reason: String(body.reason) };
+      }
+      return { type: 'transfer', to: { kind: 'staff', staff: await requireTechnician(deps, String(body.to)) }, reason: String(body.reason) };
+    case 'confirm':
+      return { type: 'confirm', rating: Number(body.rating), comment: typeof body.comment === 'string' ? body.comment : null };
+    case 'cancel':
+      return { type: 'cancel', reason: typeof body.reason === 'string' ? body.reason : null };
+    default:
+      return { type: action, ...body } as TicketCommand;
+  }
+}
+
+async function requireTechnician(deps: ApiDeps, username: string): Promise<StaffRef> {
+  const staff = await queryOne<StaffRef>(
+    deps.pool,
+    `SELECT s.username, s.name, s.badge, u.name AS unit, s.unit_code AS "unitCode", s.team_code AS "teamCode"
+       FROM staff s JOIN service_units u ON u.code = s.unit_code
+      WHERE s.username = $1 AND s.active AND s.roles && ARRAY['technician', 'team_lead']`,
+    [username],
+  );
+  if (!staff) throw AppError.unprocessable(`No active technician ${username}.`, [{ field: 'to', message: 'no such technician' }]);
+  return staff;
+}
+
+async function requireTeam(deps: ApiDeps, team: string): Promise<void> {
+  const row = await queryOne(deps.pool, 'SELECT 1 FROM teams WHERE code = $1', [team]);
+  if (!row) throw AppError.unprocessable(`No team ${team}.`, [{ field: 'team', message: 'no such team' }]);
+}

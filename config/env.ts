@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from '../lib/project-root';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** Every environment variable echodesk reads, documented beside its schema. */
+const EnvSchema = z.object({
+  /** HTTP port of the API and pages. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface the HTTP server binds to. */
+  HOST: z.string().default('127.0.0.1'),
+  /** An external PostgreSQL; unset means embedded PostgreSQL under the data directory. */
+  DATABASE_URL: optionalText,
+  /** An external Temporal frontend (host:port); unset means the Temporal dev server with an SQLite file. */
+  TEMPORAL_ADDRESS: optionalText,
+  /** Temporal namespace. */
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Task queue the ticket workflows run on. */
+  ECHODESK_TASK_QUEUE: z.string().min(1).default('echodesk-tickets'),
+  /** Where embedded services keep their files; a restart finds everything there. */
+  ECHODESK_DATA_DIR: z.string().min(1).default('.data'),
+  /** The SLA policy file. */
+  ECHODESK_SLA_POLICY: z.string().min(1).default('config/sla-policy.json'),
+  /** Password of the demo accounts. */
+  ECHODESK_DEMO_PASSWORD: z.string().min(8).default('demo-password'),
+  /** Secret that signs tracking tokens and session cookies; required in production. */
+  ECHODESK_SECRET: optionalText,
+  /** Base URL people reach the desk at, used in tracking links and QR codes. */
+  ECHODESK_PUBLIC_URL: optionalText,
+  /** SMTP server for email notifications (smtp://user:pass@host:port); unset keeps messages in the outbox only. */
+  SMTP_URL: optionalText,
+  /** Sender address of notification emails. */
+  SMTP_FROM: z.string().default('echodesk <noreply@echodesk.local>'),
+  /** Temporal UI address shown to managers; defaults to the dev server's UI. */
+  TEMPORAL_UI_URL: optionalText,
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  /** Absolute paths resolved from the project root. */
+  dataDir: string;
+  slaPolicyPath: string;
+  publicUrl: string;
+  secret: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once into a frozen config; fails listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.ECHODESK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  ECHODESK_SECRET: required when NODE_ENV=production');
+  }
+  const root = projectRoot();
+  return Object.freeze({
+    ...env,
+    dataDir: path.resolve(root, env.ECHODESK_DATA_DIR),
+    slaPolicyPath: path.resolve(root, env.ECHODESK_SLA_POLICY),
+    publicUrl: env.ECHODESK_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    // Development only: a fixed secret keeps tracking links valid across restarts of the demo desk.
+    secret: env.ECHODESK_SECRET ?? 'echodesk-development-secret-not-for-production',
+  });
+}

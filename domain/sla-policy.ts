@@ -1,0 +1,410 @@
+/**
+ * The SLA policy: time limits per priority, the working calendar, the escalation ladders and the
+ * survey window. `parseSlaPolicy` turns the JSON file (see DESIGN.md, "SLA policy file") into plain,
+ * JSON-serialisable values that travel inside Temporal workflow inputs.
+ */
+import { z } from 'zod';
+
+import { durationErrorMessage, isDuration, parseDuration } from './duration';
+import { isCalendarDate, isTimeOfDay, isTimeZone, minutesOfDay, workingDayMs } from './sla-clock';
+
+export const ROLES = ['owner', 'assignee', 'team_lead', 'dispatcher', 'manager', 'requester'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CLOCK_KINDS = ['24x7', 'business'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+
+export interface Calendar {
+  /** IANA time zone in which working hours and holidays are read, e.g. `"Asia/Shanghai"`. */
+  timezone: string;
+  /** ISO weekdays with working hours, 1 = Monday .. 7 = Sunday, ascending. */
+  workdays: number[];
+  /** Local wall-clock opening and closing time, `["08:00", "18:00"]`. */
+  hours: [string, string];
+  /** Local dates without working hours, `"YYYY-MM-DD"`, ascending. */
+  holidays: string[];
+}
+
+/** Limits of one priority, in ms of its own clock.
+ *
+ * On a `business` clock the limits are working time, and a day in the file means one working day:
+ * `"3d"` is 3 × (hours[1] - hours[0]), so 30 working hours with hours 08:00-18:00, the way
+ * ServiceNow and Jira Service Management count. Hours, minutes and seconds are working hours,
+ * minutes and seconds (`"24h"` is 2.4 working days there). On a `24x7` clock a day is 24 hours.
+ */
+export interface PriorityLimits {
+  respondMs: number;
+  resolveMs: number;
+  clock: ClockKind;
+}
+
+/** One rung of an escalation ladder, fired `afterMs` past the missed deadline.
+ *
+ * One ladder serves every priority, so a day in `after` is always 24 hours here, whichever clock
+ * the workflow measures it on.
+ */
+export interface EscalationLevel {
+  afterMs: number;
+  notify: Role[];
+  reassign: boolean;
+  raisePriority: boolean;
+}
+
+export interface SlaPolicy {
+  calendar: Calendar;
+  /** Keyed `P1`..`P9`, P1 the most urgent. */
+  priorities: Record<string, PriorityLimits>;
+  defaultPriority: string;
+  escalation: { respond: EscalationLevel[]; resolve: EscalationLevel[] };
+  /** Elapsed (24x7) time after resolution; a day is 24 hours. */
+  survey: { remindAfterMs: number; expireAfterMs: number };
+}
+
+export interface SlaPolicyIssue {
+  /** Where in the file, e.g. `priorities.P2.respond` or `escalation.resolve[1].after`. */
+  path: string;
+  message: string;
+}
+
+/** An SLA policy that fails validation; `issues` names every bad field, and so does the message. */
+export class SlaPolicyError extends Error {
+  override readonly name = 'SlaPolicyError';
+
+  constructor(
+    readonly issues: SlaPolicyIssue[],
+    options: { source?: string } = {},
+  ) {
+    const where = options.source === undefined ? '' : ` in ${options.source}`;
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
+    super([`Invalid SLA policy${where} (${count}):`, ...lines].join('\n'));
+  }
+}
+
+const PRIORITY_NAME = /^P[1-9]$/;
+
+/** The policy file as written; durations are still strings. */
+export type SlaPolicyFile = z.output<typeof SlaPolicyFileSchema>;
+
+/** Parse and validate the policy file's JSON value; throws `SlaPolicyError` listing every bad field. */
+export function parseSlaPolicy(json: unknown): SlaPolicy {
+  const result = SlaPolicyFileSchema.safeParse(json, { error: fallbackMessage });
+  if (!result.success) {
+    throw new SlaPolicyError(result.error.issues.flatMap(toPolicyIssues));
+  }
+  return resolvePolicy(result.data);
+}
+
+/** The policy's priorities, most urgent first: `["P1", "P2", "P3"]`. */
+export function priorities(policy: SlaPolicy): string[] {
+  return Object.keys(policy.priorities).sort((a, b) => priorityLevel(a) - priorityLevel(b));
+}
+
+/** Position of `priority` in `priorities(policy)`: 0 is the most urgent. Throws on a priority the policy lacks. */
+export function priorityRank(policy: SlaPolicy, priority: string): number {
+  const rank = priorities(policy).indexOf(priority);
+  if (rank < 0) {
+    throw new Error(
+      `unknown priority ${JSON.stringify(priority)}; the policy has ${priorities(policy).join(', ')}`,
+    );
+  }
+  return rank;
+}
+
+/** The next more urgent priority the policy defines (P3 → P2 in a P1-P3 policy); the most urgent stays.
+ *
+ * A priority the policy lacks (a ticket from before a policy change) still rises to the nearest
+ * more urgent one the policy has, so an escalation never fails for it.
+ */
+export function raisedPriority(policy: SlaPolicy, priority: string): string {
+  if (!PRIORITY_NAME.test(priority)) {
+    throw new Error(`${JSON.stringify(priority)} is not a priority name like "P1"`);
+  }
+  const moreUrgent = priorities(policy).filter((name) => priorityLevel(name) < priorityLevel(priority));
+  return moreUrgent.at(-1) ?? priority;
+}
+
+function priorityLevel(priority: string): number {
+  return Number(priority.slice(1));
+}
+
+// ---- File schema ----------------------------------------------------------------------------
+
+/** Run a refinement even when parsing already found problems elsewhere, so one parse reports all. */
+const ALWAYS = { when: () => true };
+
+function durationText(options: { positive: boolean }) {
+  return z.string().superRefine((text, ctx) => {
+    if (!isDuration(text)) {
+      ctx.addIssue({ code: 'custom', message: durationErrorMessage(text) });
+    } else if (options.positive && parseDuration(text) === 0) {
+      ctx.addIssue({ code: 'custom', message: `must be longer than "0s"` });
+    }
+  });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  const choices = values.map((value) => JSON.stringify(value)).join(', ');
+  return z.enum(values, {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required'
+        : `${JSON.stringify(issue.input)} is not ${what}: use one of ${choices}`,
+  });
+}
+
+const WEEKDAY_MESSAGE = 'must be an ISO weekday from 1 (Monday) to 7 (Sunday)';
+
+const TimeOfDayText = z.string().refine(isTimeOfDay, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a time of day like "08:00"`,
+});
+
+const CalendarSchema = z.strictObject({
+  timezone: z.string().refine(isTimeZone, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone like "Asia/Shanghai"`,
+  }),
+  workdays: z
+    .array(z.int(WEEKDAY_MESSAGE).min(1, WEEKDAY_MESSAGE).max(7, WEEKDAY_MESSAGE))
+    .min(1, 'must list at least one working day')
+    .superRefine(checkUniqueWorkdays, ALWAYS),
+  hours: z
+    .tuple([TimeOfDayText, TimeOfDayText], {
+      error: (issue) =>
+        issue.code === 'too_small' || issue.code === 'too_big'
+          ? 'must be [opening, closing] like ["08:00", "18:00"]'
+          : undefined,
+    })
+    .superRefine(checkOpeningBeforeClosing, ALWAYS),
+  holidays: z.array(
+    z.string().refine(isCalendarDate, {
+      error: (issue) => `${JSON.stringify(issue.input)} is not a calendar date like "2026-10-01"`,
+    }),
+  ),
+});
+
+const PriorityLimitsSchema = z.strictObject({
+  respond: durationText({ positive: true }),
+  resolve: durationText({ positive: true }),
+  clock: oneOf(CLOCK_KINDS, 'a clock'),
+});
+
+const EscalationLevelSchema = z.strictObject({
+  after: durationText({ positive: false }),
+  notify: z.array(oneOf(ROLES, 'a role')).min(1, 'must name at least one role to notify'),
+  reassign: z.boolean().optional(),
+  raisePriority: z.boolean().optional(),
+});
+
+const EscalationLadderSchema = z.array(EscalationLevelSchema).superRefine(checkLadderIncreases, ALWAYS);
+
+export const SlaPolicyFileSchema = z
+  .strictObject({
+    calendar: CalendarSchema,
+    priorities: z
+      .record(z.string().regex(PRIORITY_NAME), PriorityLimitsSchema, {
+        error: (issue) =>
+          issue.code === 'invalid_key' ? 'is not a priority name: use P1 (most urgent) to P9' : undefined,
+      })
+      .refine((record) => Object.keys(record).length > 0, 'must define at least one priority'),
+    defaultPriority: z.string(),
+    escalation: z.strictObject({ respond: EscalationLadderSchema, resolve: EscalationLadderSchema }),
+    survey: z
+      .strictObject({
+        remindAfter: durationText({ positive: true }),
+        expireAfter: durationText({ positive: true }),
+      })
+      .superRefine(checkRemindBeforeExpiry, ALWAYS),
+  })
+  .superRefine(checkDefaultPriority, ALWAYS);
+
+// ---- Cross-field checks ---------------------------------------------------------------------
+// They run even when other fields failed (ALWAYS), so that one parse reports every bad field.
+// Hence they take the raw value as `unknown` and check only what is well-formed enough to compare.
+
+type RefinementCtx = z.core.$RefinementCtx<unknown>;
+
+function checkUniqueWorkdays(value: unknown, ctx: RefinementCtx): void {
+  if (!isArray(value)) {
+    return;
+  }
+  value.forEach((day, index) => {
+    if (value.indexOf(day) < index) {
+      ctx.addIssue({ code: 'custom', path: [index], message: `repeats weekday ${JSON.stringify(day)}` });
+    }
+  });
+}
+
+function checkOpeningBeforeClosing(value: unknown, ctx: RefinementCtx): void {
+  if (!isArray(value) || value.length !== 2) {
+    return;
+  }
+  const [open, close] = value;
+  if (typeof open === 'string' && typeof close === 'string' && isTimeOfDay(open) && isTimeOfDay(close)) {
+    if (minutesOfDay(open) >= minutesOfDay(close)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [1],
+        message: `closing time ${close} must be after opening time ${open}`,
+      });
+    }
+  }
+}
+
+function checkLadderIncreases(value: unknown, ctx: RefinementCtx): void {
+  if (!isArray(value)) {
+    return;
+  }
+  const afterTexts = value.map((level) => (isRecord(level) ? level.after : undefined));
+  afterTexts.forEach((text, index) => {
+    const after = durationMsOrNull(text);
+    const previous = index > 0 ? durationMsOrNull(afterTexts[index - 1]) : null;
+    if (after !== null && previous !== null && after <= previous) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'after'],
+        message: `must be later than the level before it (${JSON.stringify(afterTexts[index - 1])})`,
+      });
+    }
+  });
+}
+
+function checkRemindBeforeExpiry(value: unknown, ctx: RefinementCtx): void {
+  if (!isRecord(value)) {
+    return;
+  }
+  const remind = durationMsOrNull(value.remindAfter);
+  const expire = durationMsOrNull(value.expireAfter);
+  if (remind !== null && expire !== null && remind >= expire) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['expireAfter'],
+      message: `must be longer than remindAfter (${JSON.stringify(value.remindAfter)})`,
+    });
+  }
+}
+
+function checkDefaultPriority(value: unknown, ctx: RefinementCtx): void {
+  if (!isRecord(value) || typeof value.defaultPriority !== 'string' || !isRecord(value.priorities)) {
+    return;
+  }
+  const defined = Object.keys(value.priorities).filter((name) => PRIORITY_NAME.test(name));
+  // With no priorities at all, `priorities` is already reported; naming the default too adds nothing.
+  if (defined.length > 0 && !defined.includes(value.defaultPriority)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['defaultPriority'],
+      message: `${JSON.stringify(value.defaultPriority)} is not one of the priorities (${defined.join(', ')})`,
+    });
+  }
+}
+
+function durationMsOrNull(text: unknown): number | null {
+  return isDuration(text) ? parseDuration(text) : null;
+}
+
+function isArray(value: unknown): value is unknown[] {
+  return Array.isArray(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---- Issues ---------------------------------------------------------------------------------
+
+/** Messages for the issues the schemas above leave to zod's defaults. */
+const fallbackMessage: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== 'invalid_type') {
+    return undefined;
+  }
+  if (issue.input === undefined) {
+    return 'is required';
+  }
+  return `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describeValue(issue.input)}`;
+};
+
+const EXPECTED: Partial<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  tuple: 'an array',
+  record: 'an object',
+};
+
+function describeValue(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  return typeof value === 'object' ? 'an object' : JSON.stringify(value);
+}
+
+/** One issue per bad field: zod reports all unknown keys of an object as one issue, we name each. */
+function toPolicyIssues(issue: z.core.$ZodIssue): SlaPolicyIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: formatPath([...issue.path, key]),
+      message: 'is not a known field',
+    }));
+  }
+  return [{ path: formatPath(issue.path), message: issue.message }];
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) {
+    return '(root)';
+  }
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+// ---- Resolution -----------------------------------------------------------------------------
+
+function resolvePolicy(file: SlaPolicyFile): SlaPolicy {
+  const businessDayMs = workingDayMs(file.calendar);
+  const resolvePriority = (limits: SlaPolicyFile['priorities'][string]): PriorityLimits => {
+    const dayMs = limits.clock === 'business' ? businessDayMs : undefined;
+    return {
+      respondMs: parseDuration(limits.respond, { dayMs }),
+      resolveMs: parseDuration(limits.resolve, { dayMs }),
+      clock: limits.clock,
+    };
+  };
+  return {
+    calendar: {
+      timezone: file.calendar.timezone,
+      workdays: [...file.calendar.workdays].sort((a, b) => a - b),
+      hours: [file.calendar.hours[0], file.calendar.hours[1]],
+      holidays: [...file.calendar.holidays].sort(),
+    },
+    priorities: Object.fromEntries(
+      Object.entries(file.priorities).map(([name, limits]) => [name, resolvePriority(limits)]),
+    ),
+    defaultPriority: file.defaultPriority,
+    escalation: {
+      respond: file.escalation.respond.map(resolveLevel),
+      resolve: file.escalation.resolve.map(resolveLevel),
+    },
+    survey: {
+      remindAfterMs: parseDuration(file.survey.remindAfter),
+      expireAfterMs: parseDuration(file.survey.expireAfter),
+    },
+  };
+}
+
+function resolveLevel(level: SlaPolicyFile['escalation']['respond'][number]): EscalationLevel {
+  return {
+    afterMs: parseDuration(level.after),
+    notify: [...level.notify],
+    reassign: level.reassign ?? false,
+    raisePriority: level.raisePriority ?? false,
+  };
+}

@@ -1,0 +1,310 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { pickPort } from '../../db/embedded';
+
+/** Frontend gRPC port the dev server tries first. */
+export const TEMPORAL_DEFAULT_PORT = 7233;
+/** Web UI port the dev server tries first. */
+export const TEMPORAL_DEFAULT_UI_PORT = 8233;
+
+const HOST = '127.0.0.1';
+const START_ATTEMPTS = 3;
+const STOP_GRACE_MS = 10_000;
+
+/** Search attribute types as the CLI's `--search-attribute Name=Type` flag spells them. */
+export type DevServerSearchAttributeType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
+
+/** CLI spelling → SDK spelling of each search attribute type. */
+export const SDK_SEARCH_ATTRIBUTE_TYPE: Readonly<Record<DevServerSearchAttributeType, SearchAttributeType>> = {
+  Text: 'TEXT',
+  Keyword: 'KEYWORD',
+  Int: 'INT',
+  Double: 'DOUBLE',
+  Bool: 'BOOL',
+  Datetime: 'DATETIME',
+  KeywordList: 'KEYWORD_LIST',
+};
+
+export interface DevServerSearchAttribute {
+  readonly name: string;
+  readonly type: DevServerSearchAttributeType;
+}
+
+export interface TemporalDevServerOptions {
+  cliPath: string;
+  /** Service data folder; the SQLite file, pid file and server log live in `<dataDir>/temporal`. */
+  dataDir: string;
+  namespace: string;
+  /** Preferred frontend port (default 7233); 0 means any free port. */
+  port?: number;
+  /** Preferred UI port (default 8233); 0 means any free port. */
+  uiPort?: number;
+  searchAttributes: readonly DevServerSearchAttribute[];
+  /** Receives notices such as "preferred port busy"; default silent. */
+  log?: (line: string) => void;
+  /** How long to wait for the frontend to answer; default 60 s. */
+  startTimeoutMs?: number;
+}
+
+export interface TemporalDevServer {
+  /** host:port of the frontend. */
+  address: string;
+  uiUrl: string;
+  /** The server's own output (overwritten at each start). */
+  logFile: string;
+  /** SIGTERM, then SIGKILL after 10 s; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+interface Paths {
+  dir: string;
+  dbFile: string;
+  pidFile: string;
+  logFile: string;
+}
+
+/** Runs `temporal server start-dev` on a persistent SQLite file and returns once the namespace answers. */
+export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const log = opts.log ?? (() => undefined);
+  const paths = devServerPaths(opts.dataDir);
+  await mkdir(paths.dir, { recursive: true });
+  await stopOrphan(paths, log);
+  for (let attempt = 1; ; attempt++) {
+    const ports = await choosePorts(opts, attempt === 1, log);
+    const child = spawnServer(opts, paths, ports);
+    await writeFile(paths.pidFile, `${child.pid ?? ''}\n`);
+    const stop = once(() => stopChild(child).then(() => rm(paths.pidFile, { force: true })));
+    try {
+      await startUp(child, opts, paths, `${HOST}:${ports.port}`);
+      return { address: `${HOST}:${ports.port}`, uiUrl: `http://${HOST}:${ports.uiPort}`, logFile: paths.logFile, stop };
+    } catch (err) {
+      await stop();
+      const portTaken = /address already in use/i.test(await readTail(paths.logFile));
+      if (!portTaken || attempt >= START_ATTEMPTS) throw err;
+    }
+  }
+}
+
+function devServerPaths(dataDir: string): Paths {
+  const dir = path.join(path.resolve(dataDir), 'temporal');
+  return {
+    dir,
+    dbFile: path.join(dir, 'temporal.db'),
+    pidFile: path.join(dir, 'dev-server.pid'),
+    logFile: path.join(dir, 'dev-server.log'),
+  };
+}
+
+async function choosePorts(
+  opts: TemporalDevServerOptions,
+  preferDefaults: boolean,
+  log: (line: string) => void,
+): Promise<{ port: number; uiPort: number }> {
+  const wantedPort = preferDefaults ? (opts.port ?? TEMPORAL_DEFAULT_PORT) : 0;
+  const wantedUi = preferDefaults ? (opts.uiPort ?? TEMPORAL_DEFAULT_UI_PORT) : 0;
+  const port = await pickPort(wantedPort, HOST);
+  let uiPort = await pickPort(wantedUi, HOST);
+  while (uiPort === port) uiPort = await pickPort(0, HOST);
+  if (wantedPort !== 0 && port !== wantedPort) log(`Port ${wantedPort} is busy; Temporal uses ${port}`);
+  if (wantedUi !== 0 && uiPort !== wantedUi) log(`Port ${wantedUi} is busy; the Temporal UI uses ${uiPort}`);
+  return { port, uiPort };
+}
+
+function spawnServer(opts: TemporalDevServerOptions, paths: Paths, ports: { port: number; uiPort: number }) {
+  const args = ['server', 'start-dev', '--db-filename', paths.dbFile, '--ip', HOST];
+  args.push('--port', String(ports.port), '--ui-port', String(ports.uiPort), '--namespace', opts.namespace);
+  for (const attribute of opts.searchAttributes) args.push('--search-attribute', `${attribute.name}=${attribute.type}`);
+  args.push('--log-level', 'warn');
+  const out = openSync(paths.logFile, 'w');
+  try {
+    const child = spawn(opts.cliPath, args, { stdio: ['ignore', out, out] });
+    // If this process dies without stop(), the server still gets a polite SIGTERM.
+    const onExit = () => child.kill('SIGTERM');
+    process.once('exit', onExit);
+    child.once('exit', () => process.removeListener('exit', onExit));
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+async function startUp(child: ChildProcess, opts: TemporalDevServerOptions, paths: Paths, address: string) {
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`exited early (code ${code}, signal ${signal})`)));
+  });
+  failed.catch(() => undefined);
+  try {
+    const connection = await Promise.race([connectWhenReady(child, address, opts.namespace, deadline), failed]);
+    try {
+      await ensureSearchAttributes(connection, opts.namespace, opts.searchAttributes, paths.dbFile);
+    } finally {
+      await connection.close();
+    }
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const tail = await readTail(paths.logFile);
+    throw new Error(`Temporal dev server (${opts.cliPath}) did not start: ${reason}\n${tail}`, { cause: err });
+  }
+}
+
+async function connectWhenReady(
+  child: ChildProcess,
+  address: string,
+  namespace: string,
+  deadline: number,
+): Promise<Connection> {
+  let lastError: unknown = new Error('no answer yet');
+  const port = Number(address.slice(address.lastIndexOf(':') + 1));
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    if (await canConnect(HOST, port)) {
+      try {
+        return await connectToNamespace(address, namespace);
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    await sleep(100);
+  }
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new Error(`no answer from ${address} for namespace "${namespace}": ${reason}`);
+}
+
+async function connectToNamespace(address: string, namespace: string): Promise<Connection> {
+  const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+    return connection;
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}
+
+/**
+ * The CLI registers `--search-attribute`s only on a fresh SQLite file, so on a reused file the
+ * missing ones are added here; one registered with another type is a hard error.
+ */
+async function ensureSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  wanted: readonly DevServerSearchAttribute[],
+  dbFile: string,
+): Promise<void> {
+  if (wanted.length === 0) return;
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing: Record<string, NonNullable<ReturnType<typeof encodeSearchAttributeIndexedValueType>>> = {};
+  for (const { name, type } of wanted) {
+    const want = encodeSearchAttributeIndexedValueType(SDK_SEARCH_ATTRIBUTE_TYPE[type]);
+    const have = customAttributes?.[name];
+    if (want === undefined) throw new Error(`Unknown search attribute type ${type}`);
+    if (have === undefined || have === null) missing[name] = want;
+    else if (have !== want) {
+      const actual = Object.entries(SDK_SEARCH_ATTRIBUTE_TYPE).find(
+        ([, sdkType]) => encodeSearchAttributeIndexedValueType(sdkType) === have,
+      )?.[0];
+      throw new Error(
+        `Search attribute ${name} is ${actual ?? String(have)} in ${dbFile}, but echodesk needs ${type}; ` +
+          `move that file away to start afresh.`,
+      );
+    }
+  }
+  if (Object.keys(missing).length > 0) {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+  }
+}
+
+/** A dev server still running on this SQLite file after its parent died is stopped before a new start. */
+async function stopOrphan(paths: Paths, log: (line: string) => void): Promise<void> {
+  const pid = Number.parseInt(await readFile(paths.pidFile, 'utf8').catch(() => ''), 10);
+  const cmdline = Number.isInteger(pid) ? readProc(pid, 'cmdline') : undefined;
+  if (cmdline?.includes('start-dev') && cmdline.includes(paths.dbFile)) {
+    const ppid = parentPid(pid);
+    if (ppid !== undefined && ppid !== 1 && readProc(ppid, 'comm')?.trim() === 'node') {
+      throw new Error(`A Temporal dev server (pid ${pid}) already runs on ${paths.dbFile} under process ${ppid}.`);
+    }
+    log(`Stopping orphaned Temporal dev server (pid ${pid}) left running on ${paths.dbFile}`);
+    await killAndWait(pid);
+  }
+  await rm(paths.pidFile, { force: true });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function killAndWait(pid: number): Promise<void> {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (!isAlive(pid)) return;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readProc(pid: number, file: 'cmdline' | 'comm' | 'stat'): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+function parentPid(pid: number): number | undefined {
+  const stat = readProc(pid, 'stat');
+  const ppid = Number.parseInt(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+  return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setTimeout(1_000);
+    const settle = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => settle(true));
+    socket.once('timeout', () => settle(false));
+    socket.once('error', () => settle(false));
+  });
+}
+
+async function readTail(file: string, lines = 20): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

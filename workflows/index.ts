@@ -1,0 +1,1 @@
+export { ticketWorkflow } from './ticket-workflow';

@@ -1,0 +1,127 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../activities';
+import {
+  applyAssignment,
+  applyCommand,
+  deadlines,
+  isTerminal,
+  nextDue,
+  openTicket,
+  runDue,
+  type AssignmentRequest,
+  type Step,
+} from '../domain/ticket-machine';
+import { refuse, type TicketCommand } from '../domain/ticket-rules';
+import type { Actor, TicketEvent, TicketInput, TicketState } from '../domain/ticket-types';
+import { toView } from '../domain/ticket-view';
+import {
+  REFUSAL_FAILURE_TYPES,
+  ticketCommandUpdates,
+  ticketStateQuery,
+  type TicketOutcome,
+  type TicketSnapshot,
+} from './ticket-contract';
+
+const { recordTicket, assignTicket } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** One durable workflow per ticket: dispatch, the two SLA clocks with their escalation ladders, and the survey. */
+export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome> {
+  const { policy } = input;
+  const priorities = Object.keys(policy.priorities);
+  const opened = openTicket(input);
+  let state: TicketState = opened.state;
+  let unpersisted: TicketEvent[] = opened.events;
+  let assignment: AssignmentRequest | null = opened.assignment;
+  let persistedSeq = 0;
+  let working = false;
+
+  const commit = (step: Step): void => {
+    state = step.state;
+    unpersisted.push(...step.events);
+    if (step.assignment) assignment = step.assignment;
+  };
+  const snapshot = (): TicketSnapshot => ({ state, view: toView(state, policy, Date.now()), unpersisted });
+
+  setHandler(ticketStateQuery, snapshot);
+  for (const update of Object.values(ticketCommandUpdates)) {
+    // Each update has its own payload type; they share one handler shape.
+    const definition = update as unknown as UpdateDefinition<TicketSnapshot, [Actor, TicketCommand]>;
+    setHandler(
+      definition,
+      async (actor, command) => {
+        commit(applyCommand(state, command, actor, Date.now(), policy));
+        const target = state.seq;
+        await condition(() => persistedSeq >= target && assignment == null && !working);
+        return snapshot();
+      },
+      {
+        validator: (actor, command) => {
+          const refusal = refuse(state, command, actor, priorities);
+          if (refusal) {
+            throw ApplicationFailure.create({
+              type: REFUSAL_FAILURE_TYPES[refusal.code],
+              message: refusal.message,
+              nonRetryable: true,
+            });
+          }
+        },
+      },
+    );
+  }
+
+  for (;;) {
+    if (assignment != null) {
+      const request: AssignmentRequest = assignment;
+      working = true;
+      assignment = null;
+      const result = await assignTicket({
+        number: input.number,
+        requestKey: `${input.number}:${state.seq}`,
+        timezone: policy.calendar.timezone,
+        skill: state.category.skill,
+        zone: state.location.zone,
+        team: request.team,
+        exclude: request.exclude,
+        atMs: Date.now(),
+      });
+      commit(applyAssignment(state, request, result, Date.now()));
+      working = false;
+      continue;
+    }
+    if (unpersisted.length > 0) {
+      const events = unpersisted;
+      unpersisted = [];
+      working = true;
+      await recordTicket({ state, view: toView(state, policy, Date.now()), live: deadlines(state, policy), events });
+      persistedSeq = events[events.length - 1].seq;
+      working = false;
+      continue;
+    }
+    if (isTerminal(state)) break;
+    const due = nextDue(state, policy);
+    const woken = await wakeOn(() => unpersisted.length > 0 || assignment != null, due ? due.atMs - Date.now() : null);
+    if (!woken) commit(runDue(state, policy, Date.now()));
+  }
+  await condition(allHandlersFinished);
+  return { number: input.number, status: state.status, events: state.seq };
+}
+
+/** Waits for `fn` or for `waitMs` to pass; true when `fn` came first. A due time already past returns at once. */
+async function wakeOn(fn: () => boolean, waitMs: number | null): Promise<boolean> {
+  if (waitMs == null) {
+    await condition(fn);
+    return true;
+  }
+  if (waitMs <= 0) return false;
+  return condition(fn, waitMs);
+}
