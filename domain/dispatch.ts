@@ -59,7 +59,7 @@ export type IneligibleReason =
 
 export interface Eligibility {
   eligible: boolean;
-  /** Every rule the candidate fails, in the order the rules are listed above; empty when eligible. */
+  /** Every rule the candidate fails, in the order they are checked; empty when eligible. */
   reasons: IneligibleReason[];
 }
 

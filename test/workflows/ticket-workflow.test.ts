@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import type { AssignTicketInput, RecordTicketInput } from '../../activities';
 import type { AssignmentResult } from '../../domain/ticket-machine';
@@ -13,6 +13,7 @@ import {
   ticketStateQuery,
   ticketWorkflowId,
 } from '../../workflows/ticket-contract';
+import { workflowBundle as workflowBundleOnce } from '../support/desk';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { technician, ticketInput } from './fixtures';
 
@@ -54,7 +55,7 @@ describe('ticket workflow (time-skipping)', () => {
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: undefined });
+    workflowBundle = await workflowBundleOnce();
   });
   afterAll(async () => {
     await env?.teardown();

@@ -1,0 +1,131 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { startApiServer, type RunningApi } from '../../api/server';
+import { loadConfig, type Config } from '../../config/env';
+import { seedDemoData } from '../../db/seed';
+import { parseSlaPolicy, type SlaPolicy } from '../../domain/sla-policy';
+import { createTicketWorker } from '../../worker/create-worker';
+import { createTestDatabase, type TestDatabase } from './db';
+import { createDevServerEnv } from './temporal';
+
+export const DEMO_PASSWORD = 'demo-password';
+
+/** A policy with limits of seconds, so real-clock tests can watch a deadline pass. */
+export const fastPolicy: SlaPolicy = parseSlaPolicy({
+  calendar: { timezone: 'Asia/Shanghai', workdays: [1, 2, 3, 4, 5], hours: ['08:00', '18:00'], holidays: [] },
+  priorities: {
+    P1: { respond: '3s', resolve: '1h', clock: '24x7' },
+    P3: { respond: '1h', resolve: '3d', clock: '24x7' },
+  },
+  defaultPriority: 'P3',
+  escalation: {
+    respond: [{ after: '0s', notify: ['team_lead', 'dispatcher'] }],
+    resolve: [{ after: '0s', notify: ['owner', 'team_lead'] }],
+  },
+  survey: { remindAfter: '1d', expireAfter: '3d' },
+});
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundles the workflows once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export interface TestDesk {
+  db: TestDatabase;
+  env: TestWorkflowEnvironment;
+  config: Readonly<Config>;
+  policy: SlaPolicy;
+  api: RunningApi;
+  baseUrl: string;
+  startWorker(): Promise<RunningWorker>;
+  worker: RunningWorker;
+  close(): Promise<void>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** The whole desk in-process: its own database (seeded), a real Temporal dev server, a worker and the API on a free port. */
+export async function startTestDesk(options: { policy?: SlaPolicy } = {}): Promise<TestDesk> {
+  const policy = options.policy ?? fastPolicy;
+  const [db, env, workflows] = await Promise.all([createTestDatabase(), createDevServerEnv(), workflowBundle()]);
+  await seedDemoData(db.pool, { password: DEMO_PASSWORD, nodeEnv: 'test' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ECHODESK_SECRET: 'test-secret', PORT: '0' });
+  const startWorker = async (): Promise<RunningWorker> => {
+    const worker = await createTicketWorker({ connection: env.nativeConnection, pool: db.pool, config, policy, workflowBundle: workflows });
+    const running = worker.run();
+    return {
+      worker,
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
+  };
+  const worker = await startWorker();
+  const api = await startApiServer({ pool: db.pool, temporal: env.client, config, policy }, '127.0.0.1', 0);
+  const desk: TestDesk = {
+    db,
+    env,
+    config,
+    policy,
+    api,
+    baseUrl: `http://127.0.0.1:${api.port}`,
+    startWorker,
+    worker,
+    close: async () => {
+      await api.close();
+      await desk.worker.stop();
+      await env.teardown();
+      await db.drop();
+    },
+  };
+  return desk;
+}
+
+export interface HttpResult<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** JSON over HTTP against the desk; never throws on a status. */
+export async function http<T = Record<string, unknown>>(
+  desk: TestDesk,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const res = await fetch(`${desk.baseUrl}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+export async function loginAs(desk: TestDesk, username: string): Promise<string> {
+  const res = await http<{ token: string }>(desk, 'POST', '/api/auth/login', { body: { username, password: DEMO_PASSWORD } });
+  if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status}`);
+  return res.body.token;
+}
+
+/** Polls until `predicate` holds, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (predicate(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

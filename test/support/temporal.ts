@@ -1,0 +1,34 @@
+import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
+import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/lib/temporal-binaries';
+import { SDK_SEARCH_ATTRIBUTE_TYPE, type DevServerSearchAttribute } from '../../scripts/lib/temporal-dev-server';
+
+/** A time-skipping test server on a free port, run from the binary global setup resolved. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH || (await resolveTemporalTestServer());
+  return await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+}
+
+/** An in-memory Temporal dev server (real server, real clock) with echodesk's search attributes registered. */
+export async function createDevServerEnv(opts: { namespace?: string } = {}): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_CLI_PATH || (await resolveTemporalCli());
+  return await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path },
+      ip: '127.0.0.1',
+      namespace: opts.namespace ?? 'default',
+      searchAttributes: toSdkSearchAttributes(SEARCH_ATTRIBUTES),
+      log: { format: 'json', level: 'error' },
+    },
+  });
+}
+
+/** Maps `{ name, type: 'Keyword' }` entries to the SDK's typed search attribute keys. */
+export function toSdkSearchAttributes(attributes: readonly DevServerSearchAttribute[]) {
+  return attributes.map(({ name, type }) =>
+    defineSearchAttributeKey<SearchAttributeType>(name, SDK_SEARCH_ATTRIBUTE_TYPE[type]),
+  );
+}

@@ -1,0 +1,29 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config/env';
+import { loadSlaPolicy } from '../config/load-sla-policy';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { logger } from '../lib/logger';
+import { createTicketWorker } from './create-worker';
+
+/** The worker process as deployed: runs ticket workflows and activities until SIGTERM, then drains. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const policy = loadSlaPolicy(config.slaPolicyPath);
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    throw new Error('worker/main.ts needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the all-in-one desk.');
+  }
+  const pool = createPool(config.DATABASE_URL);
+  await migrate(pool);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createTicketWorker({ connection, pool, config, policy });
+  logger.info({ taskQueue: config.ECHODESK_TASK_QUEUE }, 'echodesk worker running');
+  await worker.run();
+  await connection.close();
+  await pool.end();
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'worker failed');
+  process.exitCode = 1;
+});
