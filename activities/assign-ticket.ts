@@ -55,11 +55,16 @@ export async function assignTicket(client: PoolClient, input: AssignTicketInput)
     'INSERT INTO dispatch_decisions (request_key, ticket_number, username, reason) VALUES ($1, $2, $3, $4)',
     [input.requestKey, input.number, username, reason],
   );
-  if (username) await client.query('UPDATE staff SET last_assigned_at = now() WHERE username = $1', [username]);
+  if (username)
+    await client.query('UPDATE staff SET last_assigned_at = now() WHERE username = $1', [username]);
   return withStaff(client, username, reason);
 }
 
-async function withStaff(client: PoolClient, username: string | null, reason: string): Promise<AssignmentResult> {
+async function withStaff(
+  client: PoolClient,
+  username: string | null,
+  reason: string,
+): Promise<AssignmentResult> {
   if (!username) return { assignee: null, reason };
   const { rows } = await client.query<StaffRef>(STAFF_REF_SQL, [username]);
   return { assignee: rows[0] ?? null, reason };

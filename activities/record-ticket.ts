@@ -104,12 +104,27 @@ export async function insertEvents(client: PoolClient, number: string, events: T
 }
 
 /** Survey outcomes become rows of their own, one per resolution round. */
-export async function insertSurveyAnswers(client: PoolClient, number: string, events: TicketEvent[]): Promise<void> {
+export async function insertSurveyAnswers(
+  client: PoolClient,
+  number: string,
+  events: TicketEvent[],
+): Promise<void> {
   for (const event of events) {
     const outcome =
-      event.type === 'confirmed' ? 'confirmed' : event.type === 'rejected' ? 'rejected' : event.type === 'closed' ? 'expired' : null;
+      event.type === 'confirmed'
+        ? 'confirmed'
+        : event.type === 'rejected'
+          ? 'rejected'
+          : event.type === 'closed'
+            ? 'expired'
+            : null;
     if (!outcome) continue;
-    const { round, rating, comment, reason } = event.data as { round?: number; rating?: number; comment?: string; reason?: string };
+    const { round, rating, comment, reason } = event.data as {
+      round?: number;
+      rating?: number;
+      comment?: string;
+      reason?: string;
+    };
     await client.query(
       `INSERT INTO survey_answers (ticket_number, round, outcome, rating, comment, answered_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ticket_number, round) DO NOTHING`,
@@ -128,8 +143,14 @@ export async function enqueueNotifications(
   const { state, view, events } = input;
   const plans = events.flatMap((event) => planNotifications(event, state).map((plan) => ({ event, plan })));
   if (plans.length === 0) return 0;
-  const staff = await loadStaffContacts(client, state, plans.map((p) => p.plan));
-  const followers = plans.some((p) => p.plan.to === 'requester') ? await loadFollowers(client, state.number) : [];
+  const staff = await loadStaffContacts(
+    client,
+    state,
+    plans.map((p) => p.plan),
+  );
+  const followers = plans.some((p) => p.plan.to === 'requester')
+    ? await loadFollowers(client, state.number)
+    : [];
   const rows: unknown[][] = [];
   for (const { event, plan } of plans) {
     for (const recipient of resolveAudience(plan.to, state, staff, followers)) {
@@ -203,9 +224,21 @@ async function loadFollowers(client: PoolClient, number: string): Promise<Recipi
   return rows.map((row) => ({ kind: 'follower', ...row }));
 }
 
-function resolveAudience(to: Audience, state: TicketState, staff: StaffContact[], followers: Recipient[]): Recipient[] {
-  const asRecipient = (s: StaffContact): Recipient => ({ kind: 'staff', id: s.username, name: s.name, email: s.email, lang: s.lang });
-  const byUsername = (username: string | undefined) => staff.filter((s) => s.username === username).map(asRecipient);
+function resolveAudience(
+  to: Audience,
+  state: TicketState,
+  staff: StaffContact[],
+  followers: Recipient[],
+): Recipient[] {
+  const asRecipient = (s: StaffContact): Recipient => ({
+    kind: 'staff',
+    id: s.username,
+    name: s.name,
+    email: s.email,
+    lang: s.lang,
+  });
+  const byUsername = (username: string | undefined) =>
+    staff.filter((s) => s.username === username).map(asRecipient);
   if (typeof to === 'object') return byUsername(to.username);
   switch (to) {
     case 'requester': {

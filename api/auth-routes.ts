@@ -8,7 +8,13 @@ import { parse } from './validate';
 export function authRouter(deps: ApiDeps): Router {
   const router = Router();
   // Failed logins are limited per client address; successful ones do not count against the limit.
-  const loginLimit = rateLimit({ windowMs: 15 * 60_000, limit: 20, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
+  const loginLimit = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 20,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+  });
 
   router.post('/login', loginLimit, async (req, res) => {
     const { username, password } = parse(LoginBody, req.body);

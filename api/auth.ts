@@ -58,7 +58,9 @@ export async function login(pool: Pool, username: string, password: string): Pro
 }
 
 export async function logout(pool: Pool, token: string): Promise<void> {
-  await pool.query('UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
+  await pool.query('UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
+    hashToken(token),
+  ]);
 }
 
 /** The staff member a bearer token belongs to, or null for a missing, expired or revoked token. */
@@ -84,7 +86,8 @@ export function authenticate(pool: Pool): RequestHandler {
     if (!header) return next();
     const token = bearerToken(header);
     const staff = token ? await staffForToken(pool, token) : null;
-    if (!staff) return next(AppError.unauthorized('The bearer token is invalid, expired or revoked; sign in again.'));
+    if (!staff)
+      return next(AppError.unauthorized('The bearer token is invalid, expired or revoked; sign in again.'));
     res.locals.staff = staff;
     next();
   };

@@ -49,7 +49,8 @@ function clientErrorFromExpress(err: unknown): AppError | null {
   const { status, type } = err as { status?: unknown; type?: unknown };
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
   if (type === 'entity.parse.failed') return AppError.badRequest('The request body is not valid JSON.');
-  if (type === 'entity.too.large') return new AppError(413, 'Content Too Large', 'The request body is too large.');
+  if (type === 'entity.too.large')
+    return new AppError(413, 'Content Too Large', 'The request body is too large.');
   return new AppError(status, 'Bad Request', 'The request could not be read.');
 }
 
@@ -61,7 +62,8 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
   }
   const known = err instanceof AppError ? err : clientErrorFromExpress(err);
   const problem =
-    known ?? new AppError(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged.');
+    known ??
+    new AppError(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged.');
   if (!known) req.log.error({ err }, 'unhandled error');
   res
     .status(problem.status)

@@ -3,7 +3,10 @@ import type { ApiDeps } from './deps';
 
 async function check(name: string, probe: () => Promise<unknown>): Promise<[string, string]> {
   try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+    ]);
     return [name, 'ok'];
   } catch {
     return [name, 'unreachable'];

@@ -11,13 +11,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const policy = loadSlaPolicy(config.slaPolicyPath);
   if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
-    throw new Error('api/main.ts needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the all-in-one desk.');
+    throw new Error(
+      'api/main.ts needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the all-in-one desk.',
+    );
   }
   const pool = createPool(config.DATABASE_URL);
   await migrate(pool);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const api = await startApiServer({ pool, temporal, config, policy }, config.HOST === '127.0.0.1' ? '0.0.0.0' : config.HOST, config.PORT);
+  const api = await startApiServer({ pool, temporal, config, policy }, config.HOST, config.PORT);
   logger.info({ port: api.port }, 'echodesk api listening');
   const stop = async () => {
     await api.close();

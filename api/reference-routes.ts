@@ -9,7 +9,13 @@ export function referenceRouter(deps: ApiDeps): Router {
       `SELECT code, name AS "name", name_en AS "nameEn", place_kinds AS "placeKinds"
          FROM categories WHERE active ORDER BY sort, code`,
     );
-    res.json({ items: rows.map((row: { code: string; name: string; nameEn: string; placeKinds: string[] }) => ({ code: row.code, names: { 'zh-CN': row.name, en: row.nameEn }, placeKinds: row.placeKinds })) });
+    res.json({
+      items: rows.map((row: { code: string; name: string; nameEn: string; placeKinds: string[] }) => ({
+        code: row.code,
+        names: { 'zh-CN': row.name, en: row.nameEn },
+        placeKinds: row.placeKinds,
+      })),
+    });
   });
   router.get('/locations', requireStaff, async (_req, res) => {
     const { rows } = await deps.pool.query(

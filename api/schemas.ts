@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const TicketNumber = z.string().regex(/^R\d{4}-\d{6,}$/, 'is not a ticket number like R2026-000123');
 
@@ -21,15 +22,28 @@ export const RequesterInput = z.strictObject({
 });
 
 export const NewTicketBody = z.strictObject({
-  locationCode: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,39}$/, 'is not a location code'),
-  category: z.string().trim().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'is not a category code'),
+  locationCode: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,39}$/, 'is not a location code'),
+  category: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_-]{1,39}$/, 'is not a category code'),
   description: text(2000),
   requester: RequesterInput,
-  priority: z.string().regex(/^P[1-9]$/, 'is not a priority like P2').optional(),
+  priority: z
+    .string()
+    .regex(/^P[1-9]$/, 'is not a priority like P2')
+    .optional(),
 });
 export type NewTicket = z.infer<typeof NewTicketBody>;
 
-export const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
 
 const reason = text(500);
 

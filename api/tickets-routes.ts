@@ -18,26 +18,44 @@ const ticketNumber = (req: Request): string => parse(TicketNumber, req.params.id
 
 export function ticketsRouter(deps: ApiDeps): Router {
   const router = Router();
-  const submitLimit = rateLimit({ windowMs: 60_000, limit: deps.config.NODE_ENV === 'production' ? 30 : 10_000, standardHeaders: 'draft-8', legacyHeaders: false });
+  const submitLimit = rateLimit({
+    windowMs: 60_000,
+    limit: deps.config.NODE_ENV === 'production' ? 30 : 10_000,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+  });
 
   router.post('/', submitLimit, async (req, res) => {
     const body = parse(NewTicketBody, req.body);
     const key = req.get('idempotency-key');
     const idempotencyKey = key == null ? undefined : parse(IdempotencyKey, key, 'Idempotency-Key header');
-    const { receipt, replayed } = await submitTicket(deps, body, { idempotencyKey, staff: res.locals.staff as StaffActor | undefined });
+    const { receipt, replayed } = await submitTicket(deps, body, {
+      idempotencyKey,
+      staff: res.locals.staff as StaffActor | undefined,
+    });
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.status(201).location(`/api/tickets/${receipt.number}`).json(receipt);
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await getTicket(deps, ticketNumber(req), access(req, res.locals.staff as StaffActor | undefined)));
+    res.json(
+      await getTicket(deps, ticketNumber(req), access(req, res.locals.staff as StaffActor | undefined)),
+    );
   });
 
   router.post('/:id/:action', async (req, res) => {
     const action = actionFromPath(req.params.action);
     if (!action) throw AppError.notFound(`No action ${req.params.action}.`);
     const body = parse(ActionBodies[action], req.body ?? {});
-    res.json(await runAction(deps, ticketNumber(req), action, body, access(req, res.locals.staff as StaffActor | undefined)));
+    res.json(
+      await runAction(
+        deps,
+        ticketNumber(req),
+        action,
+        body,
+        access(req, res.locals.staff as StaffActor | undefined),
+      ),
+    );
   });
 
   return router;

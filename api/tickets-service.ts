@@ -15,7 +15,12 @@ import type {
   TicketView,
 } from '../domain/ticket-types';
 import { isTrackingToken, trackingToken, trackingUrl } from '../lib/tracking-token';
-import { REFUSAL_FAILURE_TYPES, ticketCommandUpdates, ticketStateQuery, ticketWorkflowId } from '../workflows/ticket-contract';
+import {
+  REFUSAL_FAILURE_TYPES,
+  ticketCommandUpdates,
+  ticketStateQuery,
+  ticketWorkflowId,
+} from '../workflows/ticket-contract';
 import type { ApiDeps } from './deps';
 import { AppError } from './errors';
 import type { ActionBodies, ActionName, NewTicket } from './schemas';
@@ -49,7 +54,8 @@ function ticketYear(timezone: string, at: Date): string {
   return new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' }).format(at);
 }
 
-const requestHash = (body: NewTicket): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+const requestHash = (body: NewTicket): string =>
+  createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 /** Accepts a report: checks the place and category, allocates the number, starts the ticket's workflow. A repeated Idempotency-Key returns the first ticket. */
 export async function submitTicket(
@@ -126,7 +132,10 @@ async function buildTicketInput(
     'SELECT code, campus, building, floor, room, zone, kind, active FROM locations WHERE code = $1',
     [code],
   );
-  if (!location) throw AppError.unprocessable(`Unknown location ${code}.`, [{ field: 'locationCode', message: 'no such location' }]);
+  if (!location)
+    throw AppError.unprocessable(`Unknown location ${code}.`, [
+      { field: 'locationCode', message: 'no such location' },
+    ]);
   if (!location.active) {
     throw AppError.unprocessable(`Location ${code} is no longer in service.`, [
       { field: 'locationCode', message: 'the location is deactivated' },
@@ -138,7 +147,9 @@ async function buildTicketInput(
     [body.category],
   );
   if (!category) {
-    throw AppError.unprocessable(`Unknown category ${body.category}.`, [{ field: 'category', message: 'no such category' }]);
+    throw AppError.unprocessable(`Unknown category ${body.category}.`, [
+      { field: 'category', message: 'no such category' },
+    ]);
   }
   const { policy } = deps;
   if (body.priority && !staff) {
@@ -168,8 +179,13 @@ interface TicketRow {
 }
 
 /** The ticket as the read model has it, or as its workflow has it in the moment between intake and the first write. */
-async function loadTicket(deps: ApiDeps, number: string): Promise<{ state: TicketState; view: TicketView; events: TicketEvent[] }> {
-  const row = await queryOne<TicketRow>(deps.pool, 'SELECT state, view FROM tickets WHERE number = $1', [number]);
+async function loadTicket(
+  deps: ApiDeps,
+  number: string,
+): Promise<{ state: TicketState; view: TicketView; events: TicketEvent[] }> {
+  const row = await queryOne<TicketRow>(deps.pool, 'SELECT state, view FROM tickets WHERE number = $1', [
+    number,
+  ]);
   if (row) {
     const { rows } = await deps.pool.query<TicketEvent>(
       `SELECT seq, type, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor, data
@@ -184,7 +200,8 @@ async function loadTicket(deps: ApiDeps, number: string): Promise<{ state: Ticke
     const snapshot = await deps.temporal.workflow.getHandle(ticketWorkflowId(number)).query(ticketStateQuery);
     return { state: snapshot.state, view: snapshot.view, events: snapshot.unpersisted };
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw AppError.unavailable(`Ticket ${number} is still being opened; retry in a moment.`);
+    if (err instanceof WorkflowNotFoundError)
+      throw AppError.unavailable(`Ticket ${number} is still being opened; retry in a moment.`);
     throw err;
   }
 }
@@ -192,7 +209,8 @@ async function loadTicket(deps: ApiDeps, number: string): Promise<{ state: Ticke
 /** Who is asking: a signed-in staff member, or the requester holding the ticket's tracking token. */
 function resolveAccess(deps: ApiDeps, number: string, access: Access, requesterName: string): Actor {
   if (access.staff) return access.staff;
-  if (!access.trackingToken) throw AppError.unauthorized('Sign in as staff, or send the tracking token (X-Tracking-Token).');
+  if (!access.trackingToken)
+    throw AppError.unauthorized('Sign in as staff, or send the tracking token (X-Tracking-Token).');
   if (!isTrackingToken(deps.config.secret, number, access.trackingToken)) {
     throw AppError.forbidden('The tracking token does not match this ticket.');
   }
@@ -227,7 +245,12 @@ export async function runAction<A extends ActionName>(
   access: Access,
 ): Promise<TicketDetail> {
   const ticket = await loadTicket(deps, number);
-  const actor = resolveAccess(deps, number, REQUESTER_ACTIONS.includes(action) ? { trackingToken: access.trackingToken } : access, ticket.state.requester.name);
+  const actor = resolveAccess(
+    deps,
+    number,
+    REQUESTER_ACTIONS.includes(action) ? { trackingToken: access.trackingToken } : access,
+    ticket.state.requester.name,
+  );
   if (actor.kind === 'requester' && !REQUESTER_ACTIONS.includes(action) && action !== 'cancel') {
     throw AppError.unauthorized('Sign in as staff to do this.');
   }
@@ -235,10 +258,16 @@ export async function runAction<A extends ActionName>(
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(number));
   try {
     const update = ticketCommandUpdates[action] as unknown as typeof ticketCommandUpdates.note;
-    const snapshot = await handle.executeUpdate(update, { args: [actor, command as Extract<TicketCommand, { type: 'note' }>] });
+    const snapshot = await handle.executeUpdate(update, {
+      args: [actor, command as Extract<TicketCommand, { type: 'note' }>],
+    });
     const fresh = await loadTicket(deps, number);
     const priorities = Object.keys(deps.policy.priorities);
-    return { ...snapshot.view, events: eventsFor(actor, fresh.events), allowedActions: allowedCommands(snapshot.state, actor, priorities) };
+    return {
+      ...snapshot.view,
+      events: eventsFor(actor, fresh.events),
+      allowedActions: allowedCommands(snapshot.state, actor, priorities),
+    };
   } catch (err) {
     throw mapUpdateError(err, ticket.state);
   }
@@ -261,21 +290,47 @@ function isCompletedError(err: unknown): boolean {
   return err instanceof Error && /already completed|workflow execution already/i.test(err.message);
 }
 
-async function toCommand<A extends ActionName>(deps: ApiDeps, action: A, rawBody: ActionBody<A>): Promise<TicketCommand> {
-  const body = rawBody as Record<string, unknown>;
-  switch (action) {
-    case 'transfer':
-      if (typeof body.team === 'string') {
-        await requireTeam(deps, body.team);
-        return { type: 'transfer', to: { kind: 'team', team: body.team }, reason: String(body.reason) };
-      }
-      return { type: 'transfer', to: { kind: 'staff', staff: await requireTechnician(deps, String(body.to)) }, reason: String(body.reason) };
+async function toCommand<A extends ActionName>(
+  deps: ApiDeps,
+  action: A,
+  rawBody: ActionBody<A>,
+): Promise<TicketCommand> {
+  const body = rawBody as Partial<
+    Record<'reason' | 'note' | 'resolution' | 'priority' | 'to' | 'team' | 'comment', string>
+  > & {
+    rating?: number;
+  };
+  const reason = body.reason ?? '';
+  const name: ActionName = action;
+  switch (name) {
+    case 'accept':
+    case 'on_site':
+      return { type: name };
+    case 'decline':
+    case 'pause':
+    case 'resume':
+    case 'reject':
+      return { type: name, reason };
+    case 'note':
+      return { type: 'note', note: body.note ?? '' };
+    case 'resolve':
+      return { type: 'resolve', resolution: body.resolution ?? '' };
+    case 'priority':
+      return { type: 'priority', priority: body.priority ?? '', reason };
     case 'confirm':
-      return { type: 'confirm', rating: Number(body.rating), comment: typeof body.comment === 'string' ? body.comment : null };
+      return { type: 'confirm', rating: body.rating ?? 0, comment: body.comment ?? null };
     case 'cancel':
-      return { type: 'cancel', reason: typeof body.reason === 'string' ? body.reason : null };
-    default:
-      return { type: action, ...body } as TicketCommand;
+      return { type: 'cancel', reason: body.reason ?? null };
+    case 'transfer':
+      if (body.team != null) {
+        await requireTeam(deps, body.team);
+        return { type: 'transfer', to: { kind: 'team', team: body.team }, reason };
+      }
+      return {
+        type: 'transfer',
+        to: { kind: 'staff', staff: await requireTechnician(deps, body.to ?? '') },
+        reason,
+      };
   }
 }
 
@@ -287,7 +342,10 @@ async function requireTechnician(deps: ApiDeps, username: string): Promise<Staff
       WHERE s.username = $1 AND s.active AND s.roles && ARRAY['technician', 'team_lead']`,
     [username],
   );
-  if (!staff) throw AppError.unprocessable(`No active technician ${username}.`, [{ field: 'to', message: 'no such technician' }]);
+  if (!staff)
+    throw AppError.unprocessable(`No active technician ${username}.`, [
+      { field: 'to', message: 'no such technician' },
+    ]);
   return staff;
 }
 

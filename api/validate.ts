@@ -9,5 +9,8 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 're
     field: issue.path.length > 0 ? issue.path.join('.') : what,
     message: issue.message,
   }));
-  throw AppError.badRequest(`The ${what} is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+  throw AppError.badRequest(
+    `The ${what} is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+    errors,
+  );
 }

@@ -125,7 +125,9 @@ function serverOptions(
   opts: EmbeddedPostgresOptions,
   output: OutputTail,
 ): Partial<ServerOptions> {
-  const fast = opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const fast = opts.ephemeral
+    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+    : [];
   return {
     databaseDir: pgDir,
     user: SUPERUSER,
@@ -144,11 +146,17 @@ function serverOptions(
  * Returns the cluster's superuser password, creating the cluster first when `PG_VERSION` is missing.
  * initdb runs in a staging folder renamed into place, so a killed initdb never leaves a half cluster.
  */
-async function ensureCluster(Server: ServerClass, pgDir: string, base: Partial<ServerOptions>): Promise<string> {
+async function ensureCluster(
+  Server: ServerClass,
+  pgDir: string,
+  base: Partial<ServerOptions>,
+): Promise<string> {
   const passwordFile = path.join(path.dirname(pgDir), 'postgres-password');
   if (existsSync(path.join(pgDir, 'PG_VERSION'))) {
     if (!existsSync(passwordFile)) {
-      throw new Error(`${passwordFile} is missing, so the cluster in ${pgDir} cannot be used; delete ${pgDir}.`);
+      throw new Error(
+        `${passwordFile} is missing, so the cluster in ${pgDir} cannot be used; delete ${pgDir}.`,
+      );
     }
     return (await readFile(passwordFile, 'utf8')).trim();
   }
@@ -184,7 +192,9 @@ async function clearStalePostmaster(pgDir: string, log: (line: string) => void):
   }
   const ppid = parentPid(pid);
   if (ppid !== undefined && ppid !== 1 && readProc(ppid, 'comm')?.trim() === 'node') {
-    throw new Error(`PostgreSQL in ${pgDir} is already running (pid ${pid}) under process ${ppid}; stop that first.`);
+    throw new Error(
+      `PostgreSQL in ${pgDir} is already running (pid ${pid}) under process ${ppid}; stop that first.`,
+    );
   }
   log(`Stopping orphaned PostgreSQL (pid ${pid}) left running in ${pgDir} by a previous run`);
   await stopProcess(pid);
@@ -243,7 +253,8 @@ async function startOnFreePort(
 ): Promise<{ server: EmbeddedPostgresServer; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = await pickPort(attempt === 1 ? preferred : 0);
-    if (attempt === 1 && preferred !== 0 && port !== preferred) log(`Port ${preferred} is busy; PostgreSQL uses ${port}`);
+    if (attempt === 1 && preferred !== 0 && port !== preferred)
+      log(`Port ${preferred} is busy; PostgreSQL uses ${port}`);
     const server = new Server({ ...options, port });
     output.clear();
     try {

@@ -27,7 +27,10 @@ export function createPool(url: string, opts: PoolOptions = {}): Pool {
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  pool.on('error', opts.onIdleError ?? ((err) => process.stderr.write(`postgres idle client error: ${err.message}\n`)));
+  pool.on(
+    'error',
+    opts.onIdleError ?? ((err) => process.stderr.write(`postgres idle client error: ${err.message}\n`)),
+  );
   return pool;
 }
 

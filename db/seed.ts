@@ -25,9 +25,39 @@ const STAFF: [string, string, string, string, string | null, string[], string[],
   ['lead1', '赵组长', 'NIC-0201', 'nic', 'net', ['team_lead', 'technician'], ALL_SKILLS, ALL_ZONES, false],
   ['tech1', '李工', 'NIC-0231', 'nic', 'net', ['technician'], ALL_SKILLS, ALL_ZONES, true],
   ['tech2', '王工', 'XW-0231', 'xinlu', 'onsite', ['technician'], ALL_SKILLS, ALL_ZONES, true],
-  ['tech3', '张工', 'NIC-0233', 'nic', 'net', ['technician'], ['network', 'account'], ['north', 'south'], false],
-  ['tech4', '周工', 'XW-0234', 'xinlu', 'onsite', ['technician'], ['desktop', 'av'], ['north', 'south'], false],
-  ['tech5', '吴工', 'XW-0235', 'xinlu', 'onsite', ['technician'], ['network', 'desktop'], ['residential'], false],
+  [
+    'tech3',
+    '张工',
+    'NIC-0233',
+    'nic',
+    'net',
+    ['technician'],
+    ['network', 'account'],
+    ['north', 'south'],
+    false,
+  ],
+  [
+    'tech4',
+    '周工',
+    'XW-0234',
+    'xinlu',
+    'onsite',
+    ['technician'],
+    ['desktop', 'av'],
+    ['north', 'south'],
+    false,
+  ],
+  [
+    'tech5',
+    '吴工',
+    'XW-0235',
+    'xinlu',
+    'onsite',
+    ['technician'],
+    ['network', 'desktop'],
+    ['residential'],
+    false,
+  ],
   ['tech6', '郑工', 'NIC-0236', 'nic', 'net', ['technician'], ['av', 'desktop', 'network'], ALL_ZONES, false],
 ];
 
@@ -50,21 +80,46 @@ const LOCATIONS: Row[] = [
 
 // code, name, name_en, skill, place kinds, sort
 const CATEGORIES: Row[] = [
-  ['network', '有线网络', 'Wired network', 'network', ['classroom', 'office', 'lab', 'dorm', 'community'], 10],
-  ['wifi', '无线网络', 'Wi-Fi', 'network', ['classroom', 'office', 'lab', 'dorm', 'public', 'community', 'elevator'], 20],
+  [
+    'network',
+    '有线网络',
+    'Wired network',
+    'network',
+    ['classroom', 'office', 'lab', 'dorm', 'community'],
+    10,
+  ],
+  [
+    'wifi',
+    '无线网络',
+    'Wi-Fi',
+    'network',
+    ['classroom', 'office', 'lab', 'dorm', 'public', 'community', 'elevator'],
+    20,
+  ],
   ['projector', '投影与音视频', 'Projector and AV', 'av', ['classroom', 'lab'], 30],
   ['computer', '计算机', 'Computer', 'desktop', ['office', 'lab', 'community'], 40],
   ['printer', '打印机', 'Printer', 'desktop', ['office', 'lab'], 50],
   ['phone', '电话', 'Telephone', 'network', ['office', 'elevator'], 60],
-  ['account', '账号与认证', 'Account and login', 'account', ['classroom', 'office', 'lab', 'dorm', 'public', 'community'], 70],
+  [
+    'account',
+    '账号与认证',
+    'Account and login',
+    'account',
+    ['classroom', 'office', 'lab', 'dorm', 'public', 'community'],
+    70,
+  ],
   ['other', '其他', 'Other', 'desktop', [], 99],
 ];
 
 export class DemoSeedRefused extends Error {}
 
 /** Seeds the demo campus and accounts on an empty database; returns false when there was already data. */
-export async function seedDemoData(pool: Pool, options: { password: string; nodeEnv: string }): Promise<boolean> {
-  if (options.nodeEnv === 'production') throw new DemoSeedRefused('Demo data is never seeded when NODE_ENV=production.');
+export async function seedDemoData(
+  pool: Pool,
+  options: { password: string; nodeEnv: string },
+): Promise<boolean> {
+  if (options.nodeEnv === 'production')
+    throw new DemoSeedRefused('Demo data is never seeded when NODE_ENV=production.');
   const hashes = await Promise.all(STAFF.map(() => hashPassword(options.password)));
   return withTransaction(pool, async (client) => {
     await client.query('LOCK TABLE staff IN EXCLUSIVE MODE');
@@ -90,7 +145,9 @@ export async function seedDemoData(pool: Pool, options: { password: string; node
         [username, name, badge, unit, team, roles, skills, zones, `${username}@echodesk.local`, hashes[i]],
       );
       const days = [1, 2, 3, 4, 5, 6, 7];
-      const shifts = allDay ? days.map((d) => [d, '00:00', '00:00']) : days.slice(0, 5).map((d) => [d, '08:00', '18:00']);
+      const shifts = allDay
+        ? days.map((d) => [d, '00:00', '00:00'])
+        : days.slice(0, 5).map((d) => [d, '08:00', '18:00']);
       for (const [weekday, starts, ends] of shifts) {
         await client.query('INSERT INTO shifts (username, weekday, starts, ends) VALUES ($1, $2, $3, $4)', [
           username,

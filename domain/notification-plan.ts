@@ -38,10 +38,15 @@ export interface PlannedNotification {
   template: NotificationTemplate;
 }
 
-const actorUsername = (event: TicketEvent): string | null => (event.actor?.kind === 'staff' ? event.actor.username : null);
+const actorUsername = (event: TicketEvent): string | null =>
+  event.actor?.kind === 'staff' ? event.actor.username : null;
 
 /** Staff targets, minus whoever did the thing (nobody is told about their own action). */
-function staffTargets(event: TicketEvent, template: NotificationTemplate, ...usernames: (string | null | undefined)[]) {
+function staffTargets(
+  event: TicketEvent,
+  template: NotificationTemplate,
+  ...usernames: (string | null | undefined)[]
+) {
   const self = actorUsername(event);
   const unique = [...new Set(usernames.filter((u): u is string => u != null && u !== self))];
   return unique.map((username): PlannedNotification => ({ to: { username }, template }));
@@ -97,5 +102,8 @@ export function planNotifications(event: TicketEvent, state: TicketState): Plann
 
 function escalationTargets(event: TicketEvent): PlannedNotification[] {
   const roles = Array.isArray(event.data.notify) ? (event.data.notify as Role[]) : [];
-  return roles.map((role) => ({ to: role, template: role === 'requester' ? 'ticket-escalated' : 'staff-escalated' }));
+  return roles.map((role) => ({
+    to: role,
+    template: role === 'requester' ? 'ticket-escalated' : 'staff-escalated',
+  }));
 }

@@ -35,7 +35,13 @@ const clone = (state: TicketState): TicketState => JSON.parse(JSON.stringify(sta
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Records an event on a step, numbering it after the ticket's last event. */
-function emit(step: Step, type: TicketEventType, atMs: number, actor: Actor | null, data: Record<string, unknown> = {}): void {
+function emit(
+  step: Step,
+  type: TicketEventType,
+  atMs: number,
+  actor: Actor | null,
+  data: Record<string, unknown> = {},
+): void {
   step.state.seq += 1;
   step.events.push({ seq: step.state.seq, type, at: iso(atMs), actor: actor && eventActor(actor), data });
 }
@@ -52,7 +58,8 @@ function staffRef(actor: Actor): StaffRef | null {
   return { username, name, badge, unit, unitCode, teamCode };
 }
 
-const publicStaff = (s: StaffRef | null) => s && { username: s.username, name: s.name, badge: s.badge, unit: s.unit };
+const publicStaff = (s: StaffRef | null) =>
+  s && { username: s.username, name: s.name, badge: s.badge, unit: s.unit };
 
 /** The state of a new ticket, with its `submitted` event and a request to dispatch it. */
 export function openTicket(input: TicketInput): Step {
@@ -105,7 +112,10 @@ export function applyAssignment(
   const { state } = step;
   const inWork = state.status === 'in_progress' || state.status === 'paused';
   // Someone took the ticket while the rules were choosing (or it ended): their action wins, the answer is moot.
-  const stillWanted = request.reason === 'transfer' ? state.team === request.team && !isTerminal(state) : !inWork && !isTerminal(state);
+  const stillWanted =
+    request.reason === 'transfer'
+      ? state.team === request.team && !isTerminal(state)
+      : !inWork && !isTerminal(state);
   if (!stillWanted) return step;
   state.team = null;
   if (result.assignee) {
@@ -166,7 +176,10 @@ export function applyCommand(
       emit(step, 'paused', nowMs, actor, { reason: command.reason });
       break;
     case 'resume':
-      emit(step, 'resumed', nowMs, actor, { reason: command.reason, pausedMs: nowMs - (state.pause?.sinceMs ?? nowMs) });
+      emit(step, 'resumed', nowMs, actor, {
+        reason: command.reason,
+        pausedMs: nowMs - (state.pause?.sinceMs ?? nowMs),
+      });
       state.pause = null;
       state.resolveClock.runningSinceMs = nowMs;
       state.status = 'in_progress';
@@ -177,7 +190,13 @@ export function applyCommand(
       state.status = 'resolved';
       state.resolution = command.resolution;
       state.resolvedAtMs = nowMs;
-      state.survey = { round: state.survey.round + 1, askedAtMs: nowMs, remindedAtMs: null, rating: null, comment: null };
+      state.survey = {
+        round: state.survey.round + 1,
+        askedAtMs: nowMs,
+        remindedAtMs: null,
+        rating: null,
+        comment: null,
+      };
       emit(step, 'resolved', nowMs, actor, { resolution: command.resolution, round: state.survey.round });
       break;
     case 'confirm':
@@ -213,14 +232,23 @@ export function applyCommand(
       emit(step, 'cancelled', nowMs, actor, { reason: command.reason });
       break;
     case 'priority':
-      emit(step, 'priority_changed', nowMs, actor, { from: state.priority, to: command.priority, reason: command.reason });
+      emit(step, 'priority_changed', nowMs, actor, {
+        from: state.priority,
+        to: command.priority,
+        reason: command.reason,
+      });
       state.priority = command.priority;
       break;
   }
   return step;
 }
 
-function applyTransfer(step: Step, command: Extract<TicketCommand, { type: 'transfer' }>, actor: Actor, nowMs: number): void {
+function applyTransfer(
+  step: Step,
+  command: Extract<TicketCommand, { type: 'transfer' }>,
+  actor: Actor,
+  nowMs: number,
+): void {
   const { state } = step;
   const from = publicStaff(state.assignee);
   const inWork = state.status === 'in_progress' || state.status === 'paused';
@@ -236,8 +264,17 @@ function applyTransfer(step: Step, command: Extract<TicketCommand, { type: 'tran
     return;
   }
   state.team = command.to.team;
-  emit(step, 'transferred', nowMs, actor, { from, toTeam: command.to.team, reason: command.reason, owner: publicStaff(state.owner) });
-  step.assignment = { reason: 'transfer', team: command.to.team, exclude: state.assignee ? [state.assignee.username] : [] };
+  emit(step, 'transferred', nowMs, actor, {
+    from,
+    toTeam: command.to.team,
+    reason: command.reason,
+    owner: publicStaff(state.owner),
+  });
+  step.assignment = {
+    reason: 'transfer',
+    team: command.to.team,
+    exclude: state.assignee ? [state.assignee.username] : [],
+  };
 }
 
 function stopResolveClock(state: TicketState, policy: SlaPolicy, nowMs: number): void {
@@ -258,8 +295,11 @@ function resolveUsedMs(state: TicketState, policy: SlaPolicy, nowMs: number): nu
 export function deadlines(state: TicketState, policy: SlaPolicy): Record<ClockName, number | null> {
   const limits = policy.priorities[state.priority];
   if (!limits) return { respond: null, resolve: null };
-  const respondOpen = state.acceptedAtMs == null && (state.status === 'submitted' || state.status === 'assigned');
-  const respond = respondOpen ? addClockTime(state.submittedAtMs, limits.respondMs, limits.clock, policy.calendar) : null;
+  const respondOpen =
+    state.acceptedAtMs == null && (state.status === 'submitted' || state.status === 'assigned');
+  const respond = respondOpen
+    ? addClockTime(state.submittedAtMs, limits.respondMs, limits.clock, policy.calendar)
+    : null;
   const running = state.resolveClock.runningSinceMs;
   let resolve: number | null = null;
   if (running != null) {
@@ -292,7 +332,8 @@ export function nextDue(state: TicketState, policy: SlaPolicy): Due | null {
   for (const clock of ['respond', 'resolve'] as const) {
     const deadline = live[clock];
     const level = policy.escalation[clock][state.escalation[clock]];
-    if (deadline != null && level) candidates.push({ atMs: deadline + level.afterMs, kind: 'escalate', clock });
+    if (deadline != null && level)
+      candidates.push({ atMs: deadline + level.afterMs, kind: 'escalate', clock });
   }
   if (state.status === 'resolved' && state.survey.askedAtMs != null) {
     const asked = state.survey.askedAtMs;
@@ -333,7 +374,8 @@ function escalate(step: Step, policy: SlaPolicy, clock: ClockName, nowMs: number
   state.breached[clock] = true;
   const actions: string[] = [];
   if (level.reassign) actions.push('reassign');
-  if (level.raisePriority && raisedPriority(policy, state.priority) !== state.priority) actions.push('raisePriority');
+  if (level.raisePriority && raisedPriority(policy, state.priority) !== state.priority)
+    actions.push('raisePriority');
   emit(step, 'escalated', nowMs, null, {
     clock,
     level: levelIndex + 1,
@@ -359,7 +401,11 @@ function closeUnrated(step: Step, nowMs: number, dueAtMs: number): void {
   const { state } = step;
   state.status = 'closed';
   state.closedAtMs = nowMs;
-  emit(step, 'closed', nowMs, null, { reason: 'survey_expired', round: state.survey.round, dueAt: iso(dueAtMs) });
+  emit(step, 'closed', nowMs, null, {
+    reason: 'survey_expired',
+    round: state.survey.round,
+    dueAt: iso(dueAtMs),
+  });
 }
 
 export function isTerminal(state: TicketState): boolean {

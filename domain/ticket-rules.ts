@@ -58,7 +58,12 @@ function requireText(value: string | null, field: string): Refusal | null {
 }
 
 /** Decides whether `actor` may run `command` on the ticket now; null means allowed. Pure, so it runs in update validators and in the API. */
-export function refuse(state: TicketState, command: TicketCommand, actor: Actor, priorities: string[]): Refusal | null {
+export function refuse(
+  state: TicketState,
+  command: TicketCommand,
+  actor: Actor,
+  priorities: string[],
+): Refusal | null {
   switch (command.type) {
     case 'accept':
       return refuseAccept(state, actor);
@@ -71,7 +76,8 @@ export function refuse(state: TicketState, command: TicketCommand, actor: Actor,
       if (actor.kind !== 'staff') return forbidden('Only staff can add notes.');
       return requireStatus(state, [...ACTIVE, 'resolved'], 'add a note') ?? requireText(command.note, 'note');
     case 'on_site':
-      if (!isOwnerOrHolder(actor, state)) return forbidden('Only the technician holding this ticket can record arrival.');
+      if (!isOwnerOrHolder(actor, state))
+        return forbidden('Only the technician holding this ticket can record arrival.');
       return requireStatus(state, ['in_progress'], 'record arrival');
     case 'pause':
       if (!isOwnerOrHolder(actor, state) && !hasDeskAuthority(actor, state))
@@ -82,20 +88,26 @@ export function refuse(state: TicketState, command: TicketCommand, actor: Actor,
         return forbidden('Only the technician holding this ticket can resume it.');
       return requireStatus(state, ['paused'], 'resume') ?? requireText(command.reason, 'reason');
     case 'resolve':
-      if (!isOwnerOrHolder(actor, state)) return forbidden('Only the technician holding this ticket can resolve it.');
-      return requireStatus(state, ['in_progress', 'paused'], 'resolve') ?? requireText(command.resolution, 'resolution note');
+      if (!isOwnerOrHolder(actor, state))
+        return forbidden('Only the technician holding this ticket can resolve it.');
+      return (
+        requireStatus(state, ['in_progress', 'paused'], 'resolve') ??
+        requireText(command.resolution, 'resolution note')
+      );
     case 'confirm':
       if (actor.kind !== 'requester') return forbidden('Only the requester can confirm the repair.');
       if (!Number.isInteger(command.rating) || command.rating < 1 || command.rating > 5)
         return invalid('The rating must be a whole number from 1 to 5.');
       return requireStatus(state, ['resolved'], 'confirm');
     case 'reject':
-      if (actor.kind !== 'requester') return forbidden('Only the requester can say the problem is not fixed.');
+      if (actor.kind !== 'requester')
+        return forbidden('Only the requester can say the problem is not fixed.');
       return requireStatus(state, ['resolved'], 'reopen') ?? requireText(command.reason, 'reason');
     case 'cancel':
       return refuseCancel(state, command, actor);
     case 'priority':
-      if (!hasDeskAuthority(actor, state)) return forbidden('Only a dispatcher or team lead can change the priority.');
+      if (!hasDeskAuthority(actor, state))
+        return forbidden('Only a dispatcher or team lead can change the priority.');
       if (!priorities.includes(command.priority))
         return invalid(`Unknown priority ${command.priority}; expected one of ${priorities.join(', ')}.`);
       if (command.priority === state.priority) return conflict(`The ticket is already ${command.priority}.`);
@@ -107,7 +119,9 @@ function refuseAccept(state: TicketState, actor: Actor): Refusal | null {
   if (!hasRole(actor, 'technician', 'team_lead')) return forbidden('Only a technician can accept a ticket.');
   if (state.status === 'submitted') return null;
   if (state.status !== 'assigned') return conflict(`Cannot accept: the ticket is ${state.status}.`);
-  return isHolder(actor, state) ? null : forbidden(`This ticket is assigned to ${state.assignee?.name ?? 'someone else'}.`);
+  return isHolder(actor, state)
+    ? null
+    : forbidden(`This ticket is assigned to ${state.assignee?.name ?? 'someone else'}.`);
 }
 
 function refuseTransfer(
@@ -130,7 +144,8 @@ function refuseCancel(
   actor: Actor,
 ): Refusal | null {
   if (actor.kind === 'staff') {
-    if (!hasRole(actor, 'dispatcher', 'manager', 'admin')) return forbidden('Only a dispatcher can cancel a ticket.');
+    if (!hasRole(actor, 'dispatcher', 'manager', 'admin'))
+      return forbidden('Only a dispatcher can cancel a ticket.');
     return requireStatus(state, ACTIVE, 'cancel') ?? requireText(command.reason, 'reason');
   }
   return requireStatus(state, ACTIVE, 'cancel');
@@ -150,7 +165,13 @@ export function allowedCommands(state: TicketState, actor: Actor, priorities: st
     { type: 'confirm', rating: 5, comment: null },
     { type: 'reject', reason: '-' },
     { type: 'cancel', reason: '-' },
-    { type: 'priority', priority: priorities.find((p) => p !== state.priority) ?? state.priority, reason: '-' },
+    {
+      type: 'priority',
+      priority: priorities.find((p) => p !== state.priority) ?? state.priority,
+      reason: '-',
+    },
   ];
-  return probes.filter((probe) => refuse(state, probe, actor, priorities) === null).map((probe) => probe.type);
+  return probes
+    .filter((probe) => refuse(state, probe, actor, priorities) === null)
+    .map((probe) => probe.type);
 }

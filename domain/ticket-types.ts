@@ -1,13 +1,26 @@
 import type { SlaPolicy } from './sla-policy';
 
 /** Lifecycle states, as in DESIGN.md: submitted → assigned → in_progress ⇄ paused → resolved → closed. */
-export type TicketStatus = 'submitted' | 'assigned' | 'in_progress' | 'paused' | 'resolved' | 'closed' | 'cancelled';
+export type TicketStatus =
+  'submitted' | 'assigned' | 'in_progress' | 'paused' | 'resolved' | 'closed' | 'cancelled';
 
-export const OPEN_STATUSES: readonly TicketStatus[] = ['submitted', 'assigned', 'in_progress', 'paused', 'resolved'];
+export const OPEN_STATUSES: readonly TicketStatus[] = [
+  'submitted',
+  'assigned',
+  'in_progress',
+  'paused',
+  'resolved',
+];
 export const TERMINAL_STATUSES: readonly TicketStatus[] = ['closed', 'cancelled'];
 
 export type StaffRole = 'technician' | 'team_lead' | 'dispatcher' | 'manager' | 'admin';
-export const STAFF_ROLES: readonly StaffRole[] = ['technician', 'team_lead', 'dispatcher', 'manager', 'admin'];
+export const STAFF_ROLES: readonly StaffRole[] = [
+  'technician',
+  'team_lead',
+  'dispatcher',
+  'manager',
+  'admin',
+];
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -135,7 +148,13 @@ export interface TicketState {
   escalation: Record<ClockName, number>;
   breached: Record<ClockName, boolean>;
   reopenCount: number;
-  survey: { round: number; askedAtMs: number | null; remindedAtMs: number | null; rating: number | null; comment: string | null };
+  survey: {
+    round: number;
+    askedAtMs: number | null;
+    remindedAtMs: number | null;
+    rating: number | null;
+    comment: string | null;
+  };
   resolution: string | null;
   cancelReason: string | null;
   seq: number;

@@ -11,7 +11,8 @@ const publicStaff = (s: StaffRef | null): PublicStaff | null =>
 export function toView(state: TicketState, policy: SlaPolicy, nowMs: number): TicketView {
   const live = deadlines(state, policy);
   const shown = promisedDeadlines(state, policy);
-  const overdue = (live.respond != null && live.respond < nowMs) || (live.resolve != null && live.resolve < nowMs);
+  const overdue =
+    (live.respond != null && live.respond < nowMs) || (live.resolve != null && live.resolve < nowMs);
   const surveyOpen = state.status === 'resolved' && state.survey.askedAtMs != null;
   return {
     id: state.number,
@@ -46,7 +47,10 @@ export function toView(state: TicketState, policy: SlaPolicy, nowMs: number): Ti
     survey: {
       open: surveyOpen,
       remindedAt: iso(state.survey.remindedAtMs),
-      expiresAt: surveyOpen && state.survey.askedAtMs != null ? iso(state.survey.askedAtMs + policy.survey.expireAfterMs) : null,
+      expiresAt:
+        surveyOpen && state.survey.askedAtMs != null
+          ? iso(state.survey.askedAtMs + policy.survey.expireAfterMs)
+          : null,
     },
   };
 }

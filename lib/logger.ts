@@ -4,7 +4,14 @@ import pino from 'pino';
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? 'info',
   redact: {
-    paths: ['req.headers.authorization', 'req.headers["x-tracking-token"]', 'req.headers.cookie', '*.password', '*.phone', '*.token'],
+    paths: [
+      'req.headers.authorization',
+      'req.headers["x-tracking-token"]',
+      'req.headers.cookie',
+      '*.password',
+      '*.phone',
+      '*.token',
+    ],
     censor: '[redacted]',
   },
 });

@@ -25,7 +25,11 @@ export interface RenderedMessage {
   body: string;
 }
 
-export type NotificationRenderer = (template: NotificationTemplate, lang: Lang, vars: NotificationVars) => RenderedMessage;
+export type NotificationRenderer = (
+  template: NotificationTemplate,
+  lang: Lang,
+  vars: NotificationVars,
+) => RenderedMessage;
 
 const LANGS: readonly Lang[] = ['zh-CN', 'en'];
 
@@ -47,7 +51,10 @@ function createHandlebars(timezone: string): typeof Handlebars {
 }
 
 /** Loads and compiles every notification template in both languages once; a missing file fails at start, not at send. */
-export function createNotificationRenderer(options: { timezone: string; dir?: string }): NotificationRenderer {
+export function createNotificationRenderer(options: {
+  timezone: string;
+  dir?: string;
+}): NotificationRenderer {
   const dir = options.dir ?? path.join(projectRoot(), 'templates', 'notifications');
   const hbs = createHandlebars(options.timezone);
   const compiled = new Map<string, Handlebars.TemplateDelegate>();

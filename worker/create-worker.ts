@@ -13,7 +13,12 @@ export interface TicketWorkerOptions {
   policy: SlaPolicy;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled from sources. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
+  tuning?: Partial<
+    Pick<
+      WorkerOptions,
+      'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
+    >
+  >;
 }
 
 /** The ticket worker: the one place where the pool, renderer and Temporal connection meet. */

@@ -4,14 +4,18 @@ import { loadSlaPolicy } from '../config/load-sla-policy';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { logger } from '../lib/logger';
+import { installTemporalLogging } from '../lib/temporal-logging';
 import { createTicketWorker } from './create-worker';
 
 /** The worker process as deployed: runs ticket workflows and activities until SIGTERM, then drains. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  installTemporalLogging(logger);
   const policy = loadSlaPolicy(config.slaPolicyPath);
   if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
-    throw new Error('worker/main.ts needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the all-in-one desk.');
+    throw new Error(
+      'worker/main.ts needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the all-in-one desk.',
+    );
   }
   const pool = createPool(config.DATABASE_URL);
   await migrate(pool);

@@ -49,9 +49,15 @@ export const ticketCommandUpdates = {
   reject: rejectTicketUpdate,
   cancel: cancelTicketUpdate,
   priority: priorityTicketUpdate,
-} as const satisfies { [T in TicketCommandType]: ReturnType<typeof defineUpdate<TicketSnapshot, [Actor, CommandOf<T>]>> };
+} as const satisfies {
+  [T in TicketCommandType]: ReturnType<typeof defineUpdate<TicketSnapshot, [Actor, CommandOf<T>]>>;
+};
 
 export const ticketStateQuery = defineQuery<TicketSnapshot>('state');
 
 /** Failure types of refused updates; the API maps them to HTTP statuses. */
-export const REFUSAL_FAILURE_TYPES = { forbidden: 'Forbidden', conflict: 'Conflict', invalid: 'Invalid' } as const;
+export const REFUSAL_FAILURE_TYPES = {
+  forbidden: 'Forbidden',
+  conflict: 'Conflict',
+  invalid: 'Invalid',
+} as const;

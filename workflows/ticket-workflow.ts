@@ -58,14 +58,14 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
     const definition = update as unknown as UpdateDefinition<TicketSnapshot, [Actor, TicketCommand]>;
     setHandler(
       definition,
-      async (actor, command) => {
+      async (actor: Actor, command: TicketCommand) => {
         commit(applyCommand(state, command, actor, Date.now(), policy));
         const target = state.seq;
         await condition(() => persistedSeq >= target && assignment == null && !working);
         return snapshot();
       },
       {
-        validator: (actor, command) => {
+        validator: (actor: Actor, command: TicketCommand) => {
           const refusal = refuse(state, command, actor, priorities);
           if (refusal) {
             throw ApplicationFailure.create({
@@ -102,14 +102,22 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       const events = unpersisted;
       unpersisted = [];
       working = true;
-      await recordTicket({ state, view: toView(state, policy, Date.now()), live: deadlines(state, policy), events });
+      await recordTicket({
+        state,
+        view: toView(state, policy, Date.now()),
+        live: deadlines(state, policy),
+        events,
+      });
       persistedSeq = events[events.length - 1].seq;
       working = false;
       continue;
     }
     if (isTerminal(state)) break;
     const due = nextDue(state, policy);
-    const woken = await wakeOn(() => unpersisted.length > 0 || assignment != null, due ? due.atMs - Date.now() : null);
+    const woken = await wakeOn(
+      () => unpersisted.length > 0 || assignment != null,
+      due ? due.atMs - Date.now() : null,
+    );
     if (!woken) commit(runDue(state, policy, Date.now()));
   }
   await condition(allHandlersFinished);

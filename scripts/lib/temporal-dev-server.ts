@@ -18,18 +18,20 @@ const START_ATTEMPTS = 3;
 const STOP_GRACE_MS = 10_000;
 
 /** Search attribute types as the CLI's `--search-attribute Name=Type` flag spells them. */
-export type DevServerSearchAttributeType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
+export type DevServerSearchAttributeType =
+  'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
 /** CLI spelling → SDK spelling of each search attribute type. */
-export const SDK_SEARCH_ATTRIBUTE_TYPE: Readonly<Record<DevServerSearchAttributeType, SearchAttributeType>> = {
-  Text: 'TEXT',
-  Keyword: 'KEYWORD',
-  Int: 'INT',
-  Double: 'DOUBLE',
-  Bool: 'BOOL',
-  Datetime: 'DATETIME',
-  KeywordList: 'KEYWORD_LIST',
-};
+export const SDK_SEARCH_ATTRIBUTE_TYPE: Readonly<Record<DevServerSearchAttributeType, SearchAttributeType>> =
+  {
+    Text: 'TEXT',
+    Keyword: 'KEYWORD',
+    Int: 'INT',
+    Double: 'DOUBLE',
+    Bool: 'BOOL',
+    Datetime: 'DATETIME',
+    KeywordList: 'KEYWORD_LIST',
+  };
 
 export interface DevServerSearchAttribute {
   readonly name: string;
@@ -82,7 +84,12 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     const stop = once(() => stopChild(child).then(() => rm(paths.pidFile, { force: true })));
     try {
       await startUp(child, opts, paths, `${HOST}:${ports.port}`);
-      return { address: `${HOST}:${ports.port}`, uiUrl: `http://${HOST}:${ports.uiPort}`, logFile: paths.logFile, stop };
+      return {
+        address: `${HOST}:${ports.port}`,
+        uiUrl: `http://${HOST}:${ports.uiPort}`,
+        logFile: paths.logFile,
+        stop,
+      };
     } catch (err) {
       await stop();
       const portTaken = /address already in use/i.test(await readTail(paths.logFile));
@@ -119,7 +126,8 @@ async function choosePorts(
 function spawnServer(opts: TemporalDevServerOptions, paths: Paths, ports: { port: number; uiPort: number }) {
   const args = ['server', 'start-dev', '--db-filename', paths.dbFile, '--ip', HOST];
   args.push('--port', String(ports.port), '--ui-port', String(ports.uiPort), '--namespace', opts.namespace);
-  for (const attribute of opts.searchAttributes) args.push('--search-attribute', `${attribute.name}=${attribute.type}`);
+  for (const attribute of opts.searchAttributes)
+    args.push('--search-attribute', `${attribute.name}=${attribute.type}`);
   args.push('--log-level', 'warn');
   const out = openSync(paths.logFile, 'w');
   try {
@@ -142,7 +150,10 @@ async function startUp(child: ChildProcess, opts: TemporalDevServerOptions, path
   });
   failed.catch(() => undefined);
   try {
-    const connection = await Promise.race([connectWhenReady(child, address, opts.namespace, deadline), failed]);
+    const connection = await Promise.race([
+      connectWhenReady(child, address, opts.namespace, deadline),
+      failed,
+    ]);
     try {
       void ensureSearchAttributes;
     } finally {
@@ -151,7 +162,9 @@ async function startUp(child: ChildProcess, opts: TemporalDevServerOptions, path
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const tail = await readTail(paths.logFile);
-    throw new Error(`Temporal dev server (${opts.cliPath}) did not start: ${reason}\n${tail}`, { cause: err });
+    throw new Error(`Temporal dev server (${opts.cliPath}) did not start: ${reason}\n${tail}`, {
+      cause: err,
+    });
   }
 }
 
@@ -228,7 +241,9 @@ async function stopOrphan(paths: Paths, log: (line: string) => void): Promise<vo
   if (cmdline?.includes('start-dev') && cmdline.includes(paths.dbFile)) {
     const ppid = parentPid(pid);
     if (ppid !== undefined && ppid !== 1 && readProc(ppid, 'comm')?.trim() === 'node') {
-      throw new Error(`A Temporal dev server (pid ${pid}) already runs on ${paths.dbFile} under process ${ppid}.`);
+      throw new Error(
+        `A Temporal dev server (pid ${pid}) already runs on ${paths.dbFile} under process ${ppid}.`,
+      );
     }
     log(`Stopping orphaned Temporal dev server (pid ${pid}) left running on ${paths.dbFile}`);
     await killAndWait(pid);

@@ -1,3 +1,4 @@
+import type { ticketWorkflow } from '../../workflows';
 import { eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
 
 interface Receipt {
@@ -23,9 +24,16 @@ describe('durability: the worker stops in the middle of a ticket', () => {
     const dispatcher = await loginAs(desk, 'disp1');
     const submitted = await http<Receipt>(desk, 'POST', '/api/tickets', {
       token: dispatcher,
-      body: { locationCode: 'B2-3-305', category: 'projector', description: '投影仪无信号', requester: { name: '李同学' }, priority: 'P1' },
+      body: {
+        locationCode: 'B2-3-305',
+        category: 'projector',
+        description: '投影仪无信号',
+        requester: { name: '李同学' },
+        priority: 'P1',
+      },
     });
-    const track = () => http<Ticket>(desk, 'GET', `/api/tickets/${submitted.body.number}`, { token: dispatcher });
+    const track = () =>
+      http<Ticket>(desk, 'GET', `/api/tickets/${submitted.body.number}`, { token: dispatcher });
     const assigned = await eventually(track, (r) => r.body.status === 'assigned');
 
     await desk.worker.stop();
@@ -34,13 +42,23 @@ describe('durability: the worker stops in the middle of a ticket', () => {
     expect((await track()).body.events.some((e) => e.type === 'escalated')).toBe(false);
 
     desk.worker = await desk.startWorker();
-    const escalated = await eventually(track, (r) => r.body.events.some((e) => e.type === 'escalated'), 15_000);
+    const escalated = await eventually(
+      track,
+      (r) => r.body.events.some((e) => e.type === 'escalated'),
+      15_000,
+    );
     const assignee = escalated.body.assignee?.username ?? assigned.body.assignee?.username ?? '';
     const token = await loginAs(desk, assignee);
-    expect((await http(desk, 'POST', `/api/tickets/${submitted.body.number}/accept`, { token, body: {} })).status).toBe(200);
     expect(
-      (await http(desk, 'POST', `/api/tickets/${submitted.body.number}/resolve`, { token, body: { resolution: '重新插拔HDMI线' } }))
-        .status,
+      (await http(desk, 'POST', `/api/tickets/${submitted.body.number}/accept`, { token, body: {} })).status,
+    ).toBe(200);
+    expect(
+      (
+        await http(desk, 'POST', `/api/tickets/${submitted.body.number}/resolve`, {
+          token,
+          body: { resolution: '重新插拔HDMI线' },
+        })
+      ).status,
     ).toBe(200);
     const confirm = await http<Ticket>(desk, 'POST', `/api/tickets/${submitted.body.number}/confirm`, {
       headers: { 'x-tracking-token': submitted.body.trackingToken },
@@ -51,7 +69,9 @@ describe('durability: the worker stops in the middle of a ticket', () => {
     const events = (await track()).body.events;
     expect(events.filter((e) => e.type === 'escalated' && e.data.clock === 'respond')).toHaveLength(1);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const result: { status: string } = await desk.env.client.workflow.getHandle(`ticket-${submitted.body.number}`).result();
+    const result = await desk.env.client.workflow
+      .getHandle<typeof ticketWorkflow>(`ticket-${submitted.body.number}`)
+      .result();
     expect(result.status).toBe('closed');
   });
 });

@@ -31,24 +31,35 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
     await desk?.close();
   });
 
-  const track = (receipt: Receipt) => http<Ticket>(desk, 'GET', `/api/tickets/${receipt.number}`, { headers: { 'x-tracking-token': receipt.trackingToken } });
+  const track = (receipt: Receipt) =>
+    http<Ticket>(desk, 'GET', `/api/tickets/${receipt.number}`, {
+      headers: { 'x-tracking-token': receipt.trackingToken },
+    });
 
   test('when a report is submitted, accepted, resolved and confirmed, then it closes with the accepter as owner and every step recorded', async () => {
     const submitted = await http<Receipt>(desk, 'POST', '/api/tickets', { body: report });
     expect(submitted.status).toBe(201);
     expect(submitted.body.number).toMatch(/^R\d{4}-\d{6}$/);
-    expect(submitted.body.trackingUrl).toContain(`/t/${submitted.body.number}?token=${submitted.body.trackingToken}`);
+    expect(submitted.body.trackingUrl).toContain(
+      `/t/${submitted.body.number}?token=${submitted.body.trackingToken}`,
+    );
     const receipt = submitted.body;
 
     const started = Date.now();
-    const assigned = await eventually(() => track(receipt), (r) => r.body.status === 'assigned');
+    const assigned = await eventually(
+      () => track(receipt),
+      (r) => r.body.status === 'assigned',
+    );
     expect(Date.now() - started).toBeLessThan(2000);
     const assignee = assigned.body.assignee?.username;
     expect(assignee).toBeDefined();
     expect(assigned.body.deadlines.respond).not.toBeNull();
 
     const token = await loginAs(desk, assignee ?? '');
-    const accepted = await http<Ticket>(desk, 'POST', `/api/tickets/${receipt.number}/accept`, { token, body: {} });
+    const accepted = await http<Ticket>(desk, 'POST', `/api/tickets/${receipt.number}/accept`, {
+      token,
+      body: {},
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.body.owner?.username).toBe(assignee);
     const resolved = await http<Ticket>(desk, 'POST', `/api/tickets/${receipt.number}/resolve`, {
@@ -64,20 +75,36 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
     expect(confirmed.body.status).toBe('closed');
 
     const final = await track(receipt);
-    expect(final.body.events.map((e) => e.type)).toEqual(['submitted', 'assigned', 'accepted', 'resolved', 'confirmed']);
+    expect(final.body.events.map((e) => e.type)).toEqual([
+      'submitted',
+      'assigned',
+      'accepted',
+      'resolved',
+      'confirmed',
+    ]);
     const rows = await desk.db.pool.query<{ status: string; rating: number; owner_username: string }>(
       'SELECT status, rating, owner_username FROM tickets WHERE number = $1',
       [receipt.number],
     );
     expect(rows.rows[0]).toEqual({ status: 'closed', rating: 5, owner_username: assignee });
-    const survey = await desk.db.pool.query('SELECT outcome, rating FROM survey_answers WHERE ticket_number = $1', [receipt.number]);
+    const survey = await desk.db.pool.query(
+      'SELECT outcome, rating FROM survey_answers WHERE ticket_number = $1',
+      [receipt.number],
+    );
     expect(survey.rows).toEqual([{ outcome: 'confirmed', rating: 5 }]);
     const outbox = await desk.db.pool.query<{ template: string }>(
       'SELECT template FROM notification_outbox WHERE ticket_number = $1 ORDER BY id',
       [receipt.number],
     );
     expect(outbox.rows.map((r) => r.template)).toEqual(
-      expect.arrayContaining(['ticket-received', 'ticket-assigned', 'staff-assigned', 'ticket-accepted', 'ticket-resolved', 'ticket-closed']),
+      expect.arrayContaining([
+        'ticket-received',
+        'ticket-assigned',
+        'staff-assigned',
+        'ticket-accepted',
+        'ticket-resolved',
+        'ticket-closed',
+      ]),
     );
   });
 
@@ -89,19 +116,30 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    const intake = await desk.db.pool.query('SELECT number FROM ticket_intake WHERE idempotency_key = $1', ['scan-7f3a9c']);
+    const intake = await desk.db.pool.query('SELECT number FROM ticket_intake WHERE idempotency_key = $1', [
+      'scan-7f3a9c',
+    ]);
     expect(intake.rowCount).toBe(1);
     const runs = [];
-    for await (const run of desk.env.client.workflow.list({ query: `WorkflowId = 'ticket-${first.body.number}'` })) runs.push(run);
+    for await (const run of desk.env.client.workflow.list({
+      query: `WorkflowId = 'ticket-${first.body.number}'`,
+    }))
+      runs.push(run);
     expect(runs).toHaveLength(1);
 
-    const different = await http(desk, 'POST', '/api/tickets', { body: { ...report, description: '另一件事' }, headers });
+    const different = await http(desk, 'POST', '/api/tickets', {
+      body: { ...report, description: '另一件事' },
+      headers,
+    });
     expect(different.status).toBe(422);
   });
 
   test('when a response deadline passes unanswered, then an escalation event and a notification are recorded', async () => {
     const staffToken = await loginAs(desk, 'disp1');
-    const submitted = await http<Receipt>(desk, 'POST', '/api/tickets', { body: { ...report, priority: 'P1' }, token: staffToken });
+    const submitted = await http<Receipt>(desk, 'POST', '/api/tickets', {
+      body: { ...report, priority: 'P1' },
+      token: staffToken,
+    });
     expect(submitted.status).toBe(201);
     const escalated = await eventually(
       () => track(submitted.body),
@@ -129,30 +167,57 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
       [[1, 2, 3], 400],
     ];
     for (const [body, status] of cases) {
-      const res = await http<{ status: number; errors?: { field: string }[] }>(desk, 'POST', '/api/tickets', { body });
+      const res = await http<{ status: number; errors?: { field: string }[] }>(desk, 'POST', '/api/tickets', {
+        body,
+      });
       expect({ body, status: res.status }).toEqual({ body, status });
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     const missing = await http<{ errors: { field: string }[] }>(desk, 'POST', '/api/tickets', { body: {} });
-    expect(missing.body.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['locationCode', 'category', 'description', 'requester']));
-    expect((await http(desk, 'GET', '/api/tickets/not-a-number', { headers: { 'x-tracking-token': 'x' } })).status).toBe(400);
-    expect((await http(desk, 'GET', '/api/tickets/R2026-999999', { headers: { 'x-tracking-token': 'x' } })).status).toBe(404);
-    expect((await http(desk, 'POST', '/api/auth/login', { body: { username: 'tech1', password: 'wrong' } })).status).toBe(401);
-    expect((await http(desk, 'POST', '/api/auth/login', { body: { username: 'nobody', password: 'wrong' } })).status).toBe(401);
+    expect(missing.body.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['locationCode', 'category', 'description', 'requester']),
+    );
+    expect(
+      (await http(desk, 'GET', '/api/tickets/not-a-number', { headers: { 'x-tracking-token': 'x' } })).status,
+    ).toBe(400);
+    expect(
+      (await http(desk, 'GET', '/api/tickets/R2026-999999', { headers: { 'x-tracking-token': 'x' } })).status,
+    ).toBe(404);
+    expect(
+      (await http(desk, 'POST', '/api/auth/login', { body: { username: 'tech1', password: 'wrong' } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await http(desk, 'POST', '/api/auth/login', { body: { username: 'nobody', password: 'wrong' } }))
+        .status,
+    ).toBe(401);
   });
 
   test('when the wrong person acts, then the API answers 403 or 409 with the reason', async () => {
     const submitted = await http<Receipt>(desk, 'POST', '/api/tickets', { body: report });
-    const assigned = await eventually(() => track(submitted.body), (r) => r.body.status === 'assigned');
+    const assigned = await eventually(
+      () => track(submitted.body),
+      (r) => r.body.status === 'assigned',
+    );
     const other = ['tech1', 'tech2'].find((u) => u !== assigned.body.assignee?.username) ?? 'tech1';
     const token = await loginAs(desk, other);
-    const refused = await http<{ detail: string }>(desk, 'POST', `/api/tickets/${submitted.body.number}/accept`, { token, body: {} });
+    const refused = await http<{ detail: string }>(
+      desk,
+      'POST',
+      `/api/tickets/${submitted.body.number}/accept`,
+      { token, body: {} },
+    );
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toContain('assigned to');
-    const early = await http<{ detail: string }>(desk, 'POST', `/api/tickets/${submitted.body.number}/confirm`, {
-      headers: { 'x-tracking-token': submitted.body.trackingToken },
-      body: { rating: 4 },
-    });
+    const early = await http<{ detail: string }>(
+      desk,
+      'POST',
+      `/api/tickets/${submitted.body.number}/confirm`,
+      {
+        headers: { 'x-tracking-token': submitted.body.trackingToken },
+        body: { rating: 4 },
+      },
+    );
     expect(early.status).toBe(409);
     const anonymous = await http(desk, 'POST', `/api/tickets/${submitted.body.number}/accept`, { body: {} });
     expect(anonymous.status).toBe(401);

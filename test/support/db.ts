@@ -61,7 +61,9 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 function testAdminUrl(): string {
   const url = process.env.ECHODESK_TEST_ADMIN_URL;
   if (!url) {
-    throw new Error('ECHODESK_TEST_ADMIN_URL is not set: run tests through Jest, whose global setup starts PostgreSQL.');
+    throw new Error(
+      'ECHODESK_TEST_ADMIN_URL is not set: run tests through Jest, whose global setup starts PostgreSQL.',
+    );
   }
   return url;
 }

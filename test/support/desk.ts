@@ -1,5 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { loadConfig, type Config } from '../../config/env';
 import { seedDemoData } from '../../db/seed';
@@ -29,7 +34,10 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundles the workflows once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 
@@ -53,11 +61,26 @@ export interface RunningWorker {
 /** The whole desk in-process: its own database (seeded), a real Temporal dev server, a worker and the API on a free port. */
 export async function startTestDesk(options: { policy?: SlaPolicy } = {}): Promise<TestDesk> {
   const policy = options.policy ?? fastPolicy;
-  const [db, env, workflows] = await Promise.all([createTestDatabase(), createDevServerEnv(), workflowBundle()]);
+  const [db, env, workflows] = await Promise.all([
+    createTestDatabase(),
+    createDevServerEnv(),
+    workflowBundle(),
+  ]);
   await seedDemoData(db.pool, { password: DEMO_PASSWORD, nodeEnv: 'test' });
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ECHODESK_SECRET: 'test-secret', PORT: '0' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ECHODESK_SECRET: 'test-secret',
+    PORT: '0',
+  });
   const startWorker = async (): Promise<RunningWorker> => {
-    const worker = await createTicketWorker({ connection: env.nativeConnection, pool: db.pool, config, policy, workflowBundle: workflows });
+    const worker = await createTicketWorker({
+      connection: env.nativeConnection,
+      pool: db.pool,
+      config,
+      policy,
+      workflowBundle: workflows,
+    });
     const running = worker.run();
     return {
       worker,
@@ -107,25 +130,37 @@ export async function http<T = Record<string, unknown>>(
   const res = await fetch(`${desk.baseUrl}${path}`, {
     method,
     headers,
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
 }
 
 export async function loginAs(desk: TestDesk, username: string): Promise<string> {
-  const res = await http<{ token: string }>(desk, 'POST', '/api/auth/login', { body: { username, password: DEMO_PASSWORD } });
+  const res = await http<{ token: string }>(desk, 'POST', '/api/auth/login', {
+    body: { username, password: DEMO_PASSWORD },
+  });
   if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status}`);
   return res.body.token;
 }
 
 /** Polls until `predicate` holds, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  predicate: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (predicate(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

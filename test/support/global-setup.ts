@@ -4,7 +4,11 @@ import { escapeIdentifier } from 'pg';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { findProjectRoot, resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/lib/temporal-binaries';
+import {
+  findProjectRoot,
+  resolveTemporalCli,
+  resolveTemporalTestServer,
+} from '../../scripts/lib/temporal-binaries';
 import { databaseUrl, dropDatabase, TEMPLATE_DATABASE, withAdminClient } from './db';
 
 /** What global setup started, handed to global teardown (both run in Jest's parent process). */
@@ -68,11 +72,18 @@ async function startPostgres(root: string, runId: string): Promise<TestInfra> {
 
 async function buildTemplate(adminUrl: string): Promise<void> {
   await withAdminClient(adminUrl, (client) =>
-    client.query(`ALTER DATABASE ${escapeIdentifier(TEMPLATE_DATABASE)} WITH IS_TEMPLATE false`).catch(() => undefined),
+    client
+      .query(`ALTER DATABASE ${escapeIdentifier(TEMPLATE_DATABASE)} WITH IS_TEMPLATE false`)
+      .catch(() => undefined),
   );
   await dropDatabase(adminUrl, TEMPLATE_DATABASE);
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${escapeIdentifier(TEMPLATE_DATABASE)}`));
-  const pool = createPool(databaseUrl(adminUrl, TEMPLATE_DATABASE), { max: 1, applicationName: 'echodesk-test-setup' });
+  await withAdminClient(adminUrl, (client) =>
+    client.query(`CREATE DATABASE ${escapeIdentifier(TEMPLATE_DATABASE)}`),
+  );
+  const pool = createPool(databaseUrl(adminUrl, TEMPLATE_DATABASE), {
+    max: 1,
+    applicationName: 'echodesk-test-setup',
+  });
   try {
     await migrate(pool);
   } finally {
@@ -80,7 +91,9 @@ async function buildTemplate(adminUrl: string): Promise<void> {
   }
   // No connections allowed: a stray one would make every CREATE DATABASE ... TEMPLATE fail.
   await withAdminClient(adminUrl, (client) =>
-    client.query(`ALTER DATABASE ${escapeIdentifier(TEMPLATE_DATABASE)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`),
+    client.query(
+      `ALTER DATABASE ${escapeIdentifier(TEMPLATE_DATABASE)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`,
+    ),
   );
 }
 

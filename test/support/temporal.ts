@@ -2,7 +2,10 @@ import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/lib/temporal-binaries';
-import { SDK_SEARCH_ATTRIBUTE_TYPE, type DevServerSearchAttribute } from '../../scripts/lib/temporal-dev-server';
+import {
+  SDK_SEARCH_ATTRIBUTE_TYPE,
+  type DevServerSearchAttribute,
+} from '../../scripts/lib/temporal-dev-server';
 
 /** A time-skipping test server on a free port, run from the binary global setup resolved. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -13,7 +16,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 }
 
 /** An in-memory Temporal dev server (real server, real clock) with echodesk's search attributes registered. */
-export async function createDevServerEnv(opts: { namespace?: string } = {}): Promise<TestWorkflowEnvironment> {
+export async function createDevServerEnv(
+  opts: { namespace?: string } = {},
+): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_CLI_PATH || (await resolveTemporalCli());
   return await TestWorkflowEnvironment.createLocal({
     server: {

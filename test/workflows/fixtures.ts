@@ -3,7 +3,12 @@ import type { StaffActor, TicketInput } from '../../domain/ticket-types';
 
 /** The design's policy, with a 24x7 P1 so tests can reason in plain hours. */
 export const testPolicy: SlaPolicy = parseSlaPolicy({
-  calendar: { timezone: 'Asia/Shanghai', workdays: [1, 2, 3, 4, 5], hours: ['08:00', '18:00'], holidays: ['2026-10-01'] },
+  calendar: {
+    timezone: 'Asia/Shanghai',
+    workdays: [1, 2, 3, 4, 5],
+    hours: ['08:00', '18:00'],
+    holidays: ['2026-10-01'],
+  },
   priorities: {
     P1: { respond: '10m', resolve: '4h', clock: '24x7' },
     P2: { respond: '30m', resolve: '8h', clock: 'business' },
@@ -43,7 +48,15 @@ export function ticketInput(number: string, overrides: Partial<TicketInput> = {}
   return {
     number,
     submittedAt: new Date().toISOString(),
-    location: { code: 'IH-2-301', campus: '主校区', building: '2号楼', floor: '3', room: '301', zone: 'north', kind: 'classroom' },
+    location: {
+      code: 'IH-2-301',
+      campus: '主校区',
+      building: '2号楼',
+      floor: '3',
+      room: '301',
+      zone: 'north',
+      kind: 'classroom',
+    },
     category: { code: 'network', name: '网络故障', nameEn: 'Network', skill: 'network' },
     description: '教室网络断开',
     requester: { name: '张老师', lang: 'zh-CN' },

@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import type { AssignTicketInput, RecordTicketInput } from '../../activities';
+import type { ticketWorkflow } from '../../workflows';
 import type { AssignmentResult } from '../../domain/ticket-machine';
 import type { Actor, StaffActor, TicketEvent, TicketState } from '../../domain/ticket-types';
 import {
@@ -33,13 +34,18 @@ function fakeActivities(assignees: (StaffActor | null)[]) {
     assignTicket(input: AssignTicketInput): Promise<AssignmentResult> {
       assignCalls.push(input);
       const next = assignees.length > 1 ? assignees.shift() : assignees[0];
-      return Promise.resolve(next ? { assignee: next, reason: 'test' } : { assignee: null, reason: 'nobody' });
+      return Promise.resolve(
+        next ? { assignee: next, reason: 'test' } : { assignee: null, reason: 'nobody' },
+      );
     },
   };
   return { activities, events, assignCalls };
 }
 
-async function waitFor(handle: WorkflowHandle, predicate: (state: TicketState) => boolean): Promise<TicketState> {
+async function waitFor(
+  handle: WorkflowHandle,
+  predicate: (state: TicketState) => boolean,
+): Promise<TicketState> {
   for (let i = 0; i < 100; i += 1) {
     const { state } = await handle.query(ticketStateQuery);
     if (predicate(state)) return state;
@@ -75,7 +81,7 @@ describe('ticket workflow (time-skipping)', () => {
     counter += 1;
     const number = `R2026-${String(counter).padStart(6, '0')}`;
     const submittedAt = new Date(await env.currentTimeMs()).toISOString();
-    const handle = await env.client.workflow.start('ticketWorkflow', {
+    const handle = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
       workflowId: ticketWorkflowId(number),
       taskQueue: 'test-tickets',
       args: [ticketInput(number, { priority, submittedAt })],
@@ -91,16 +97,24 @@ describe('ticket workflow (time-skipping)', () => {
       const accepted = await handle.executeUpdate(acceptTicketUpdate, { args: [tech1, { type: 'accept' }] });
       expect(accepted.view.owner?.badge).toBe(tech1.badge);
       expect(accepted.view.status).toBe('in_progress');
-      await handle.executeUpdate(resolveTicketUpdate, { args: [tech1, { type: 'resolve', resolution: '更换网线' }] });
+      await handle.executeUpdate(resolveTicketUpdate, {
+        args: [tech1, { type: 'resolve', resolution: '更换网线' }],
+      });
       const closed = await handle.executeUpdate(confirmTicketUpdate, {
         args: [requester, { type: 'confirm', rating: 5, comment: '很快' }],
       });
       expect(closed.view.status).toBe('closed');
       expect(closed.view.rating).toBe(5);
-      const outcome: { status: string } = await handle.result();
+      const outcome = await handle.result();
       expect(outcome.status).toBe('closed');
     });
-    expect(fake.events.map((e) => e.type)).toEqual(['submitted', 'assigned', 'accepted', 'resolved', 'confirmed']);
+    expect(fake.events.map((e) => e.type)).toEqual([
+      'submitted',
+      'assigned',
+      'accepted',
+      'resolved',
+      'confirmed',
+    ]);
     expect(fake.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
