@@ -10,7 +10,9 @@ import { seedDemoData } from '../db/seed';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { logger } from '../lib/logger';
 import { installTemporalLogging } from '../lib/temporal-logging';
+import { createMailer } from '../lib/mailer';
 import { createTicketWorker } from '../worker/create-worker';
+import { startOutboxDispatcher } from '../worker/outbox-dispatcher';
 import { resolveTemporalCli } from './lib/temporal-binaries';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
 
@@ -65,6 +67,13 @@ async function main(): Promise<void> {
   stoppers.push(() => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     return workerDone;
+  });
+
+  const mailer = createMailer(config.SMTP_URL, config.SMTP_FROM);
+  const outbox = startOutboxDispatcher({ pool, mailer, log: logger });
+  stoppers.push(async () => {
+    await outbox.stop();
+    mailer?.close();
   });
 
   const connection = await Connection.connect({ address: temporalAddress });

@@ -4,6 +4,7 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -21,6 +22,7 @@ import {
 import { refuse, type TicketCommand } from '../domain/ticket-rules';
 import type { Actor, TicketEvent, TicketInput, TicketState } from '../domain/ticket-types';
 import { toView } from '../domain/ticket-view';
+import { ticketSearchAttributes } from './ticket-search-attributes';
 import {
   REFUSAL_FAILURE_TYPES,
   ticketCommandUpdates,
@@ -44,6 +46,16 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
   let assignment: AssignmentRequest | null = opened.assignment;
   let persistedSeq = 0;
   let working = false;
+  let indexed = '';
+
+  /** Keeps the workflow's search attributes in step with the state, upserting only on change. */
+  const index = (): void => {
+    const pairs = ticketSearchAttributes(state);
+    const signature = JSON.stringify(pairs.map((p) => p.value));
+    if (signature === indexed) return;
+    indexed = signature;
+    upsertSearchAttributes(pairs);
+  };
 
   const commit = (step: Step): void => {
     state = step.state;
@@ -99,6 +111,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       continue;
     }
     if (unpersisted.length > 0) {
+      index();
       const events = unpersisted;
       unpersisted = [];
       working = true;

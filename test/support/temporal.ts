@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/lib/temporal-binaries';
@@ -7,12 +8,21 @@ import {
   type DevServerSearchAttribute,
 } from '../../scripts/lib/temporal-dev-server';
 
+const { IndexedValueType } = temporal.api.enums.v1;
+
 /** A time-skipping test server on a free port, run from the binary global setup resolved. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_TEST_SERVER_PATH || (await resolveTemporalTestServer());
-  return await TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+  // Ticket workflows upsert echodesk's search attributes; the test server accepts them once registered.
+  const { KEYWORD, BOOL } = { KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map(({ name, type }) => [name, type === 'Bool' ? BOOL : KEYWORD])),
+  });
+  return env;
 }
 
 /** An in-memory Temporal dev server (real server, real clock) with echodesk's search attributes registered. */
