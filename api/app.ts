@@ -2,12 +2,19 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { logger } from '../lib/logger';
+import { adminRouter } from './admin-routes';
 import { authenticate } from './auth';
 import { authRouter } from './auth-routes';
 import type { ApiDeps } from './deps';
 import { notFoundHandler, problemHandler } from './errors';
 import { healthRouter } from './health-routes';
+import { locationsRouter } from './locations-routes';
+import { createMetrics } from './metrics';
+import { opsRouter } from './ops-routes';
+import { pagesRouter } from './pages';
 import { referenceRouter } from './reference-routes';
+import { reportsRouter } from './reports-routes';
+import { ticketsQueryRouter } from './tickets-query-routes';
 import { ticketsRouter } from './tickets-routes';
 
 /** The Express app: JSON API and pages over the given dependencies; it opens no connections of its own. */
@@ -27,11 +34,19 @@ export function createApp(deps: ApiDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  const metrics = createMetrics(deps.pool);
+  app.use(metrics.middleware);
   app.use(healthRouter(deps));
+  app.use(opsRouter(metrics.registry));
   app.use('/api', express.json({ limit: '64kb' }), authenticate(deps.pool));
   app.use('/api/auth', authRouter(deps));
+  app.use('/api/tickets', ticketsQueryRouter(deps));
   app.use('/api/tickets', ticketsRouter(deps));
+  app.use('/api/reports', reportsRouter(deps));
+  app.use('/api/admin', adminRouter(deps));
+  app.use('/api/locations', locationsRouter(deps));
   app.use('/api', referenceRouter(deps));
+  app.use(pagesRouter(deps));
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
-import { bearerToken, login, logout, requireStaff } from './auth';
+import { bearerToken, login, logout } from './auth';
+import { authorize } from './authz-middleware';
 import type { ApiDeps } from './deps';
 import { LoginBody } from './schemas';
 import { parse } from './validate';
@@ -16,18 +17,18 @@ export function authRouter(deps: ApiDeps): Router {
     legacyHeaders: false,
   });
 
-  router.post('/login', loginLimit, async (req, res) => {
+  router.post('/login', loginLimit, authorize('auth.login'), async (req, res) => {
     const { username, password } = parse(LoginBody, req.body);
     res.json(await login(deps.pool, username, password));
   });
 
-  router.post('/logout', requireStaff, async (req, res) => {
+  router.post('/logout', authorize('auth.logout'), async (req, res) => {
     const token = bearerToken(req.get('authorization'));
     if (token) await logout(deps.pool, token);
     res.status(204).end();
   });
 
-  router.get('/me', requireStaff, (_req, res) => {
+  router.get('/me', authorize('auth.me'), (_req, res) => {
     res.json(res.locals.staff);
   });
 

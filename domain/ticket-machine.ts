@@ -319,21 +319,23 @@ export function promisedDeadlines(state: TicketState, policy: SlaPolicy): Record
   return { respond, resolve: live.resolve };
 }
 
-interface Due {
+export interface Due {
   atMs: number;
-  kind: 'escalate' | 'survey_remind' | 'survey_expire';
+  kind: 'breach' | 'escalate' | 'survey_remind' | 'survey_expire';
   clock?: ClockName;
 }
 
-/** What the desk itself must do next and when: the next escalation level of a running clock, or the survey's reminder or expiry. */
+/** What the desk itself must do next and when: marking a clock breached at its deadline, the next escalation level of a running clock, or the survey's reminder or expiry. */
 export function nextDue(state: TicketState, policy: SlaPolicy): Due | null {
   const candidates: Due[] = [];
   const live = deadlines(state, policy);
   for (const clock of ['respond', 'resolve'] as const) {
     const deadline = live[clock];
+    if (deadline == null) continue;
+    // A missed deadline is a breach even when the ladder is empty or its first level waits.
+    if (!state.breached[clock]) candidates.push({ atMs: deadline, kind: 'breach', clock });
     const level = policy.escalation[clock][state.escalation[clock]];
-    if (deadline != null && level)
-      candidates.push({ atMs: deadline + level.afterMs, kind: 'escalate', clock });
+    if (level) candidates.push({ atMs: deadline + level.afterMs, kind: 'escalate', clock });
   }
   if (state.status === 'resolved' && state.survey.askedAtMs != null) {
     const asked = state.survey.askedAtMs;
@@ -352,7 +354,8 @@ export function runDue(prev: TicketState, policy: SlaPolicy, nowMs: number): Ste
   for (let guard = 0; guard < 50; guard += 1) {
     const due = nextDue(step.state, policy);
     if (!due || due.atMs > nowMs) break;
-    if (due.kind === 'escalate' && due.clock) escalate(step, policy, due.clock, nowMs);
+    if (due.kind === 'breach' && due.clock) step.state.breached[due.clock] = true;
+    else if (due.kind === 'escalate' && due.clock) escalate(step, policy, due.clock, nowMs);
     else if (due.kind === 'survey_remind') {
       step.state.survey.remindedAtMs = nowMs;
       emit(step, 'survey_reminded', nowMs, null, { round: step.state.survey.round, dueAt: iso(due.atMs) });

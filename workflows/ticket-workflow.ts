@@ -46,6 +46,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
   let assignment: AssignmentRequest | null = opened.assignment;
   let persistedSeq = 0;
   let working = false;
+  /** The state changed without an event (a clock marked breached), so the read model must be rewritten. */
+  let dirty = false;
   let indexed = '';
 
   /** Keeps the workflow's search attributes in step with the state, upserting only on change. */
@@ -110,10 +112,11 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       working = false;
       continue;
     }
-    if (unpersisted.length > 0) {
+    if (unpersisted.length > 0 || dirty) {
       index();
       const events = unpersisted;
       unpersisted = [];
+      dirty = false;
       working = true;
       await recordTicket({
         state,
@@ -121,7 +124,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
         live: deadlines(state, policy),
         events,
       });
-      persistedSeq = events[events.length - 1].seq;
+      persistedSeq = events.at(-1)?.seq ?? persistedSeq;
       working = false;
       continue;
     }
@@ -131,7 +134,10 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       () => unpersisted.length > 0 || assignment != null,
       due ? due.atMs - Date.now() : null,
     );
-    if (!woken) commit(runDue(state, policy, Date.now()));
+    if (!woken) {
+      commit(runDue(state, policy, Date.now()));
+      dirty = true;
+    }
   }
   await condition(allHandlersFinished);
   return { number: input.number, status: state.status, events: state.seq };

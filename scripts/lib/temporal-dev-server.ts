@@ -48,6 +48,8 @@ export interface TemporalDevServerOptions {
   /** Preferred UI port (default 8233); 0 means any free port. */
   uiPort?: number;
   searchAttributes: readonly DevServerSearchAttribute[];
+  /** `PRAGMA=VALUE` statements for the SQLite store (the CLI's --sqlite-pragma), e.g. "synchronous=NORMAL". */
+  sqlitePragmas?: readonly string[];
   /** Receives notices such as "preferred port busy"; default silent. */
   log?: (line: string) => void;
   /** How long to wait for the frontend to answer; default 60 s. */
@@ -58,6 +60,8 @@ export interface TemporalDevServer {
   /** host:port of the frontend. */
   address: string;
   uiUrl: string;
+  /** Process id of the server (also in `<dataDir>/temporal/dev-server.pid` while it runs). */
+  pid: number | undefined;
   /** The server's own output (overwritten at each start). */
   logFile: string;
   /** SIGTERM, then SIGKILL after 10 s; safe to call twice. */
@@ -81,12 +85,13 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     const ports = await choosePorts(opts, attempt === 1, log);
     const child = spawnServer(opts, paths, ports);
     await writeFile(paths.pidFile, `${child.pid ?? ''}\n`);
-    const stop = once(() => stopChild(child).then(() => rm(paths.pidFile, { force: true })));
+    const stop = once(() => stopChild(child).then(() => removePidFile(paths.pidFile, child.pid)));
     try {
       await startUp(child, opts, paths, `${HOST}:${ports.port}`);
       return {
         address: `${HOST}:${ports.port}`,
         uiUrl: `http://${HOST}:${ports.uiPort}`,
+        pid: child.pid,
         logFile: paths.logFile,
         stop,
       };
@@ -128,11 +133,13 @@ function spawnServer(opts: TemporalDevServerOptions, paths: Paths, ports: { port
   args.push('--port', String(ports.port), '--ui-port', String(ports.uiPort), '--namespace', opts.namespace);
   for (const attribute of opts.searchAttributes)
     args.push('--search-attribute', `${attribute.name}=${attribute.type}`);
+  for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   args.push('--log-level', 'warn');
   const out = openSync(paths.logFile, 'w');
   try {
-    const child = spawn(opts.cliPath, args, { stdio: ['ignore', out, out] });
-    // If this process dies without stop(), the server still gets a polite SIGTERM.
+    // Own process group: a terminal's Ctrl-C reaches only the host, which stops the server in its turn.
+    const child = spawn(opts.cliPath, args, { stdio: ['ignore', out, out], detached: true });
+    // If the host exits without stop(), the server still gets a polite SIGTERM.
     const onExit = () => child.kill('SIGTERM');
     process.once('exit', onExit);
     child.once('exit', () => process.removeListener('exit', onExit));
@@ -155,7 +162,7 @@ async function startUp(child: ChildProcess, opts: TemporalDevServerOptions, path
       failed,
     ]);
     try {
-      void ensureSearchAttributes;
+      await ensureSearchAttributes(connection, opts.namespace, opts.searchAttributes, paths.dbFile);
     } finally {
       await connection.close();
     }
@@ -249,6 +256,12 @@ async function stopOrphan(paths: Paths, log: (line: string) => void): Promise<vo
     await killAndWait(pid);
   }
   await rm(paths.pidFile, { force: true });
+}
+
+/** Removes the pid file unless a newer server has already replaced it. */
+async function removePidFile(pidFile: string, pid: number | undefined): Promise<void> {
+  const recorded = await readFile(pidFile, 'utf8').catch(() => undefined);
+  if (recorded !== undefined && recorded.trim() === String(pid ?? '')) await rm(pidFile, { force: true });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

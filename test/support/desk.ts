@@ -1,4 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -59,11 +59,19 @@ export interface RunningWorker {
 }
 
 /** The whole desk in-process: its own database (seeded), a real Temporal dev server, a worker and the API on a free port. */
-export async function startTestDesk(options: { policy?: SlaPolicy } = {}): Promise<TestDesk> {
+export async function startTestDesk(
+  options: {
+    policy?: SlaPolicy;
+    /** A Temporal frontend the test runs itself (e.g. to restart it); default: a dev server of its own. */
+    temporalAddress?: string;
+  } = {},
+): Promise<TestDesk> {
   const policy = options.policy ?? fastPolicy;
   const [db, env, workflows] = await Promise.all([
     createTestDatabase(),
-    createDevServerEnv(),
+    options.temporalAddress
+      ? TestWorkflowEnvironment.createFromExistingServer({ address: options.temporalAddress })
+      : createDevServerEnv(),
     workflowBundle(),
   ]);
   await seedDemoData(db.pool, { password: DEMO_PASSWORD, nodeEnv: 'test' });

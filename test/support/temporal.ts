@@ -17,10 +17,15 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     server: { executable: { type: 'existing-path', path } },
   });
   // Ticket workflows upsert echodesk's search attributes; the test server accepts them once registered.
-  const { KEYWORD, BOOL } = { KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
+  const { KEYWORD, BOOL } = {
+    KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  };
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map(({ name, type }) => [name, type === 'Bool' ? BOOL : KEYWORD])),
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTES.map(({ name, type }) => [name, type === 'Bool' ? BOOL : KEYWORD]),
+    ),
   });
   return env;
 }

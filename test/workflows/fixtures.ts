@@ -1,8 +1,8 @@
 import { parseSlaPolicy, type SlaPolicy } from '../../domain/sla-policy';
-import type { StaffActor, TicketInput } from '../../domain/ticket-types';
+import type { RequesterActor, StaffActor, TicketInput } from '../../domain/ticket-types';
 
-/** The design's policy, with a 24x7 P1 so tests can reason in plain hours. */
-export const testPolicy: SlaPolicy = parseSlaPolicy({
+/** The design's policy file, with a 24x7 P1 so tests can reason in plain hours; a fresh copy to vary. */
+export const testPolicyFile = () => ({
   calendar: {
     timezone: 'Asia/Shanghai',
     workdays: [1, 2, 3, 4, 5],
@@ -27,6 +27,8 @@ export const testPolicy: SlaPolicy = parseSlaPolicy({
   },
   survey: { remindAfter: '1d', expireAfter: '3d' },
 });
+
+export const testPolicy: SlaPolicy = parseSlaPolicy(testPolicyFile());
 
 export function technician(username: string, teamCode = 'net'): StaffActor {
   const n = username.replace(/\D/g, '') || '0';
@@ -65,3 +67,21 @@ export function ticketInput(number: string, overrides: Partial<TicketInput> = {}
     ...overrides,
   };
 }
+
+export const requester: RequesterActor = { kind: 'requester', name: '张老师' };
+
+export function teamLead(username: string, teamCode = 'net'): StaffActor {
+  return { ...technician(username, teamCode), roles: ['team_lead', 'technician'] };
+}
+
+export const manager: StaffActor = { ...technician('manager'), roles: ['manager'], teamCode: null };
+
+/** Every priority on a 24x7 clock, so escalation tests reason in plain hours and P2 can be raised to P1. */
+export const allDayPolicy: SlaPolicy = parseSlaPolicy({
+  ...testPolicyFile(),
+  priorities: {
+    P1: { respond: '10m', resolve: '4h', clock: '24x7' },
+    P2: { respond: '30m', resolve: '8h', clock: '24x7' },
+    P3: { respond: '2h', resolve: '3d', clock: '24x7' },
+  },
+});

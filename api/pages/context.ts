@@ -1,0 +1,53 @@
+import type { Request, Response } from 'express';
+import type { Lang, StaffActor, StaffRole } from '../../domain/ticket-types';
+import type { Translate } from '../../lib/i18n';
+import type { ApiDeps } from '../deps';
+import { AppError } from '../errors';
+import type { RenderPage } from './view';
+
+/** What every page router gets: the API's dependencies and the page renderer. */
+export interface PageDeps extends ApiDeps {
+  render: RenderPage;
+  formatTime: (lang: Lang, value: string | null | undefined) => string;
+}
+
+export const pageLang = (res: Response): Lang => res.locals.lang as Lang;
+export const pageT = (res: Response): Translate => res.locals.t as Translate;
+export const pageStaff = (res: Response): StaffActor | undefined =>
+  res.locals.staff as StaffActor | undefined;
+
+export const hasRole = (staff: StaffActor | undefined, ...roles: StaffRole[]): boolean =>
+  staff != null && staff.roles.some((role) => roles.includes(role));
+
+/** The signed-in staff member, or a redirect to the login page that comes back here. */
+export function requirePageStaff(req: Request, res: Response): StaffActor | null {
+  const staff = pageStaff(res);
+  if (staff) return staff;
+  res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
+  return null;
+}
+
+export function requireManager(req: Request, res: Response): StaffActor | null {
+  const staff = requirePageStaff(req, res);
+  if (!staff) return null;
+  if (!hasRole(staff, 'manager', 'admin'))
+    throw AppError.forbidden('Manager views are for managers and administrators.');
+  return staff;
+}
+
+/** A trimmed string form field, or '' when missing. */
+export function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** Only same-site relative paths are followed after login. */
+export function safeNext(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^\/(staff|manage)(\/|$|\?)/.test(value) ? value : fallback;
+}
+
+/** A translation, or `fallback` when the dictionary has no such key (e.g. a kind of place added later). */
+export function labelOr(t: Translate, key: string, fallback: string): string {
+  const text = t(key);
+  return text === key ? fallback : text;
+}

@@ -1,0 +1,234 @@
+import { query, queryOne, type Queryable } from '../../db/pool';
+import type { TicketView } from '../../domain/ticket-types';
+
+export interface CategoryRow {
+  code: string;
+  name: string;
+  nameEn: string;
+  placeKinds: string[];
+}
+
+export async function listCategories(db: Queryable): Promise<CategoryRow[]> {
+  return query<CategoryRow>(
+    db,
+    `SELECT code, name, name_en AS "nameEn", place_kinds AS "placeKinds" FROM categories WHERE active ORDER BY sort, code`,
+  );
+}
+
+export interface OpenTicketRow {
+  number: string;
+  status: string;
+  description: string;
+  submittedAt: string;
+  view: TicketView;
+}
+
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+/** Open tickets at one place, newest first: what the QR form offers to follow instead of filing again. */
+export async function openTicketsAt(db: Queryable, locationCode: string): Promise<OpenTicketRow[]> {
+  return query<OpenTicketRow>(
+    db,
+    `SELECT number, status, description, ${ISO('submitted_at')} AS "submittedAt", view FROM tickets
+      WHERE location_code = $1 AND status IN ('submitted', 'assigned', 'in_progress', 'paused')
+      ORDER BY submitted_at DESC LIMIT 10`,
+    [locationCode],
+  );
+}
+
+export async function addFollower(
+  db: Queryable,
+  number: string,
+  follower: { name: string; phone?: string; email?: string; lang: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO ticket_followers (ticket_number, name, phone, email, lang)
+     SELECT $1, $2, $3, $4, $5
+      WHERE NOT EXISTS (SELECT 1 FROM ticket_followers WHERE ticket_number = $1 AND name = $2
+                          AND phone IS NOT DISTINCT FROM $3 AND email IS NOT DISTINCT FROM $4)`,
+    [number, follower.name, follower.phone ?? null, follower.email ?? null, follower.lang],
+  );
+}
+
+export interface MessageRow {
+  id: string;
+  subject: string;
+  body: string;
+  channel: string;
+  status: string;
+  createdAt: string;
+}
+
+/** Messages the desk sent to the requester about this ticket (the outbox keeps every one). */
+export async function requesterMessages(db: Queryable, number: string): Promise<MessageRow[]> {
+  return query<MessageRow>(
+    db,
+    `SELECT id::text, subject, body, channel, status, ${ISO('created_at')} AS "createdAt"
+       FROM notification_outbox WHERE ticket_number = $1 AND recipient_kind = 'requester' ORDER BY id DESC`,
+    [number],
+  );
+}
+
+export async function ticketVersion(
+  db: Queryable,
+  number: string,
+): Promise<{ seq: number; status: string } | null> {
+  const row = await queryOne<{ seq: number; status: string }>(
+    db,
+    'SELECT last_seq AS seq, status FROM tickets WHERE number = $1',
+    [number],
+  );
+  return row ?? null;
+}
+
+export async function requesterContact(
+  db: Queryable,
+  number: string,
+): Promise<{ name: string; phone?: string; email?: string } | null> {
+  const row = await queryOne<{ requester: { name: string; phone?: string; email?: string } }>(
+    db,
+    'SELECT requester FROM tickets WHERE number = $1',
+    [number],
+  );
+  return row?.requester ?? null;
+}
+
+export interface QueueRow {
+  number: string;
+  status: string;
+  priority: string;
+  breached: boolean;
+  due: string | null;
+  view: TicketView;
+}
+
+const DUE = `CASE WHEN status IN ('submitted', 'assigned') THEN respond_deadline ELSE resolve_deadline END`;
+const QUEUE_COLUMNS = `number, status, priority, breached, ${ISO(DUE)} AS due, view`;
+
+/** Tickets the staff member holds or owns, due soonest first. */
+export async function myQueue(db: Queryable, username: string): Promise<QueueRow[]> {
+  return query<QueueRow>(
+    db,
+    `SELECT ${QUEUE_COLUMNS} FROM tickets
+      WHERE (assignee_username = $1 OR owner_username = $1)
+        AND status IN ('submitted', 'assigned', 'in_progress', 'paused', 'resolved')
+      ORDER BY (${DUE}) ASC NULLS LAST, submitted_at LIMIT 200`,
+    [username],
+  );
+}
+
+/** The dispatcher's queue: open tickets nobody holds. */
+export async function unassignedQueue(db: Queryable): Promise<QueueRow[]> {
+  return query<QueueRow>(
+    db,
+    `SELECT ${QUEUE_COLUMNS} FROM tickets
+      WHERE assignee_username IS NULL AND status IN ('submitted', 'assigned', 'in_progress', 'paused')
+      ORDER BY (${DUE}) ASC NULLS LAST, submitted_at LIMIT 200`,
+  );
+}
+
+export async function technicians(
+  db: Queryable,
+): Promise<{ username: string; name: string; badge: string; unit: string }[]> {
+  return query(
+    db,
+    `SELECT s.username, s.name, s.badge, u.name AS unit FROM staff s JOIN service_units u ON u.code = s.unit_code
+      WHERE s.active AND s.roles && ARRAY['technician', 'team_lead'] ORDER BY s.username`,
+  );
+}
+
+export async function teams(db: Queryable): Promise<{ code: string; name: string; nameEn: string }[]> {
+  return query(db, 'SELECT code, name, name_en AS "nameEn" FROM teams ORDER BY code');
+}
+
+export interface DashboardFigures {
+  byStatus: { status: string; count: number }[];
+  dueNextHour: number;
+  breached: number;
+  escalationsToday: number;
+  satisfaction: { answers: number; average: number | null; rejected: number };
+}
+
+/** The manager's dashboard figures; "today" and "this week" are in the desk's time zone. */
+export async function dashboardFigures(db: Queryable, timezone: string): Promise<DashboardFigures> {
+  const byStatus = await query<{ status: string; count: number }>(
+    db,
+    `SELECT status, count(*)::int AS count FROM tickets
+      WHERE status IN ('submitted', 'assigned', 'in_progress', 'paused', 'resolved') GROUP BY status`,
+  );
+  const row = await queryOne<{ due: number; breached: number; escalations: number }>(
+    db,
+    `SELECT
+       (SELECT count(*)::int FROM tickets WHERE status IN ('submitted', 'assigned', 'in_progress', 'paused')
+           AND (${DUE}) BETWEEN now() AND now() + interval '1 hour') AS due,
+       (SELECT count(*)::int FROM tickets WHERE breached
+           AND status IN ('submitted', 'assigned', 'in_progress', 'paused')) AS breached,
+       (SELECT count(*)::int FROM ticket_events WHERE type = 'escalated'
+           AND at >= (date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1)) AS escalations`,
+    [timezone],
+  );
+  const survey = await queryOne<{ answers: number; average: string | null; rejected: number }>(
+    db,
+    `SELECT count(*) FILTER (WHERE outcome = 'confirmed')::int AS answers,
+            round(avg(rating) FILTER (WHERE outcome = 'confirmed'), 2)::text AS average,
+            count(*) FILTER (WHERE outcome = 'rejected')::int AS rejected
+       FROM survey_answers
+      WHERE answered_at >= (date_trunc('week', now() AT TIME ZONE $1) AT TIME ZONE $1)`,
+    [timezone],
+  );
+  return {
+    byStatus,
+    dueNextHour: row?.due ?? 0,
+    breached: row?.breached ?? 0,
+    escalationsToday: row?.escalations ?? 0,
+    satisfaction: {
+      answers: survey?.answers ?? 0,
+      average: survey?.average == null ? null : Number(survey.average),
+      rejected: survey?.rejected ?? 0,
+    },
+  };
+}
+
+export interface TicketSearch {
+  status?: string;
+  category?: string;
+  building?: string;
+  owner?: string;
+  unit?: string;
+  breached?: boolean;
+  from?: string;
+  to?: string;
+  page: number;
+}
+
+export const SEARCH_PAGE_SIZE = 25;
+
+/** The manager's ticket search over the read model, with the filters of GET /api/tickets. */
+export async function searchTickets(
+  db: Queryable,
+  filter: TicketSearch,
+): Promise<{ rows: QueueRow[]; total: number }> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.category) add('category = ?', filter.category);
+  if (filter.building) add('building = ?', filter.building);
+  if (filter.owner) add('owner_username = ?', filter.owner);
+  if (filter.unit) add('owner_unit_code = ?', filter.unit);
+  if (filter.breached != null) add('breached = ?', filter.breached);
+  if (filter.from) add('submitted_at >= ?::date', filter.from);
+  if (filter.to) add("submitted_at < ?::date + interval '1 day'", filter.to);
+  const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const total = await queryOne<{ n: number }>(db, `SELECT count(*)::int AS n FROM tickets ${clause}`, params);
+  const rows = await query<QueueRow>(
+    db,
+    `SELECT ${QUEUE_COLUMNS} FROM tickets ${clause} ORDER BY submitted_at DESC, number DESC
+      LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${(filter.page - 1) * SEARCH_PAGE_SIZE}`,
+    params,
+  );
+  return { rows, total: total?.n ?? 0 };
+}

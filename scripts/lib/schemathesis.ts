@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { findProjectRoot } from './temporal-binaries';
+
+/** Version of the API fuzzer installed from PyPI package `schemathesis`. */
+export const SCHEMATHESIS_VERSION = '4.32.5';
+/** Project-relative folder (git-ignored) that holds the pip-installed schemathesis and its dependencies. */
+export const PYTHON_TOOLS_DIR = path.join('.tools', 'python');
+
+const PIP_TIMEOUT_MS = 15 * 60_000;
+
+/** How to run schemathesis's CLI: a command and the environment it needs. */
+export interface SchemathesisCommand {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+const marker = (dir: string) => path.join(dir, `schemathesis-${SCHEMATHESIS_VERSION}.dist-info`);
+
+/**
+ * `python3 -m schemathesis.cli` from .tools/python, pip-installing schemathesis==SCHEMATHESIS_VERSION there
+ * first when it is missing (into a temp folder renamed into place, so a concurrent run never sees half of it).
+ */
+export async function resolveSchemathesis(
+  opts: { projectRoot?: string; log?: (line: string) => void } = {},
+): Promise<SchemathesisCommand> {
+  const dir = path.join(opts.projectRoot ?? findProjectRoot(), PYTHON_TOOLS_DIR);
+  if (!existsSync(marker(dir))) {
+    const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    log(`Installing schemathesis==${SCHEMATHESIS_VERSION} into ${dir} (one-time download)`);
+    await mkdir(path.dirname(dir), { recursive: true });
+    const staging = await mkdtemp(`${dir}.install-`);
+    try {
+      await run('python3', [
+        '-m',
+        'pip',
+        'install',
+        '--no-input',
+        '--target',
+        staging,
+        `schemathesis==${SCHEMATHESIS_VERSION}`,
+      ]);
+      if (!existsSync(marker(dir))) {
+        await rm(dir, { recursive: true, force: true });
+        await rename(staging, dir);
+      }
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+  return {
+    command: 'python3',
+    args: ['-m', 'schemathesis.cli'],
+    env: { ...process.env, PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' },
+  };
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { timeout: PIP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PIP_NO_INPUT: '1' } },
+      (err, _stdout, stderr) => {
+        if (!err) return resolve();
+        const tail = stderr.trim().split('\n').slice(-5).join('\n');
+        reject(new Error(`${command} ${args.join(' ')} failed: ${err.message}\n${tail}`));
+      },
+    );
+  });
+}

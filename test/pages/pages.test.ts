@@ -1,0 +1,236 @@
+import { eventually, startTestDesk, type TestDesk } from '../support/desk';
+import { PageClient, TINY_PNG } from './page-client';
+
+const RECEIPT = /^\/t\/(R\d{4}-\d{6})\/receipt\?token=([\w-]+)$/;
+/** Handlebars escapes `=` in attributes; links are compared unescaped. */
+const unescape = (html: string): string => html.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+
+describe('pages in-process, against a real desk', () => {
+  let desk: TestDesk;
+  beforeAll(async () => {
+    desk = await startTestDesk();
+  });
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  async function report(client: PageClient, code: string, fields: Record<string, string>, photo?: Blob) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    if (photo) form.set('photo', photo, 'photo.png');
+    return client.post(`/r/${code}`, `/r/${code}`, form);
+  }
+
+  test('when a classroom QR code is opened, then the place, fitting quick picks, CSRF and a strict CSP are on the page', async () => {
+    const page = await new PageClient(desk).get('/r/IH-2-301');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('信息楼');
+    expect(page.text).toContain('value="projector"');
+    expect(page.text).toContain('value="network"');
+    expect(page.text).toMatch(/name="_csrf" value="[\w-]+"/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.text).not.toMatch(/<script>/);
+  });
+
+  test('when an unknown or a deactivated location is scanned, then a friendly page says so', async () => {
+    const client = new PageClient(desk);
+    const unknown = await client.get('/r/NOPE-404');
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('没有找到这个地点');
+    await desk.db.pool.query(
+      "INSERT INTO locations (code, campus, building, zone, kind, active) VALUES ('OLD-1', '主校区', '旧楼', 'north', 'office', false)",
+    );
+    const inactive = await client.get('/r/OLD-1');
+    expect(inactive.status).toBe(410);
+    expect(inactive.text).toContain('此地点已停用');
+  });
+
+  test('when the form is posted without its CSRF token, then it is refused and nothing is filed', async () => {
+    const before = await desk.db.pool.query('SELECT count(*)::int AS n FROM ticket_intake');
+    const client = new PageClient(desk);
+    await client.get('/r/IH-2-301');
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ category: 'network', description: 'x', name: 'y' })) form.set(k, v);
+    const res = await client.request('POST', '/r/IH-2-301', form);
+    expect(res.status).toBe(403);
+    const after = await desk.db.pool.query('SELECT count(*)::int AS n FROM ticket_intake');
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
+  test('when a report with a photo is submitted, then the receipt shows the number and the photo is served safely', async () => {
+    const client = new PageClient(desk);
+    const res = await report(
+      client,
+      'IH-2-301',
+      { category: 'projector', description: '投影仪无信号', name: '王老师', phone: '13800000000' },
+      new Blob([TINY_PNG], { type: 'image/png' }),
+    );
+    expect(res.status).toBe(303);
+    const [, number, token] = RECEIPT.exec(res.location ?? '') ?? [];
+    expect(number).toBeDefined();
+    const receipt = await client.get(res.location ?? '');
+    expect(receipt.text).toContain(number);
+    expect(unescape(receipt.text)).toContain(`/t/${number}?token=${token}`);
+    const tracking = await eventually(
+      () => client.get(`/t/${number}?token=${token}`),
+      (page) => page.status === 200 && page.text.includes('已派单给'),
+    );
+    const photo = /\/t\/R\d{4}-\d{6}\/photos\/(\d+)\?token=[\w-]+/.exec(unescape(tracking.text));
+    expect(photo).not.toBeNull();
+    const served = await client.get(photo?.[0] ?? '');
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(served.headers.get('content-security-policy')).toBe("default-src 'none'");
+    expect(served.headers.get('content-disposition')).toBe('inline');
+    const noToken = await client.get(`/t/${number}`);
+    expect(noToken.status).toBe(403);
+  });
+
+  test('when an HTML file is uploaded as a PNG, then the form is shown again and no ticket is filed', async () => {
+    const before = await desk.db.pool.query('SELECT count(*)::int AS n FROM ticket_intake');
+    const res = await report(
+      new PageClient(desk),
+      'IH-2-301',
+      { category: 'network', description: '网络断开', name: '李老师' },
+      new Blob(['<html><script>alert(1)</script></html>'], { type: 'image/png' }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('只能上传 JPEG、PNG 或 WebP 图片');
+    expect(res.text).toContain('网络断开');
+    const after = await desk.db.pool.query('SELECT count(*)::int AS n FROM ticket_intake');
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
+  test('when someone says "me too" on an open ticket at the place, then they become a follower', async () => {
+    const client = new PageClient(desk);
+    const res = await report(client, 'B2-1-105', {
+      category: 'projector',
+      description: '投影坏了',
+      name: '甲',
+    });
+    const [, number] = RECEIPT.exec(res.location ?? '') ?? [];
+    const other = new PageClient(desk);
+    const form = await eventually(
+      () => other.get('/r/B2-1-105'),
+      (page) => page.text.includes(`/r/B2-1-105/follow/${number}`),
+    );
+    expect(form.text).toContain('已经有人报修了吗');
+    const followed = await other.post('/r/B2-1-105', `/r/B2-1-105/follow/${number}`, {
+      name: '乙',
+      email: 'yi@example.edu',
+    });
+    expect(followed.status).toBe(200);
+    const rows = await desk.db.pool.query(
+      'SELECT name, email FROM ticket_followers WHERE ticket_number = $1',
+      [number],
+    );
+    expect(rows.rows).toEqual([{ name: '乙', email: 'yi@example.edu' }]);
+  });
+
+  test('when ?lang=en is chosen once, then later pages stay English; Accept-Language en also picks English', async () => {
+    const client = new PageClient(desk);
+    const en = await client.get('/r/IH-2-301?lang=en');
+    expect(en.text).toContain('Report a new problem');
+    expect(client.setCookies().join()).toContain('echodesk_lang=en');
+    expect((await client.get('/r/IH-2-301')).text).toContain('Report a new problem');
+    const browser = new PageClient(desk, { 'accept-language': 'en-US,en;q=0.9' });
+    expect((await browser.get('/staff/login')).text).toContain('Staff sign-in');
+    expect((await new PageClient(desk).get('/staff/login')).text).toContain('工作人员登录');
+  });
+
+  test('when staff sign in, then the session cookie is signed, httpOnly and SameSite=Lax, and a wrong password is refused', async () => {
+    const client = new PageClient(desk);
+    const bad = await client.post('/staff/login', '/staff/login', {
+      username: 'tech1',
+      password: 'wrong-password',
+    });
+    expect(bad.status).toBe(401);
+    const ok = await client.post('/staff/login', '/staff/login', {
+      username: 'tech1',
+      password: 'demo-password',
+    });
+    expect(ok.status).toBe(303);
+    const cookie = client.setCookies().find((c) => c.startsWith('echodesk_session=')) ?? '';
+    expect(cookie).toMatch(/^echodesk_session=s%3A/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect((await client.get('/staff')).text).toContain('李工');
+    expect((await new PageClient(desk).get('/staff')).location).toMatch(/^\/staff\/login\?next=/);
+  });
+
+  test('when a technician accepts and resolves and the requester confirms, then all of it happens through the pages', async () => {
+    const requester = new PageClient(desk);
+    const res = await report(requester, 'IH-2-201', {
+      category: 'printer',
+      description: '打印机卡纸',
+      name: '赵老师',
+    });
+    const [, number, token] = RECEIPT.exec(res.location ?? '') ?? [];
+    const assigned = await eventually(
+      () =>
+        desk.db.pool.query<{ assignee_username: string | null }>(
+          'SELECT assignee_username FROM tickets WHERE number = $1',
+          [number],
+        ),
+      (r) => r.rows[0]?.assignee_username != null,
+    );
+    const tech = new PageClient(desk);
+    await tech.post('/staff/login', '/staff/login', {
+      username: assigned.rows[0].assignee_username ?? '',
+      password: 'demo-password',
+    });
+    const queue = await tech.get('/staff');
+    expect(queue.text).toContain(number);
+    const page = `/staff/tickets/${number}`;
+    expect((await tech.get(page)).text).toContain('id="do-accept"');
+    expect((await tech.post(page, `${page}/accept`, {})).status).toBe(303);
+    const resolved = await tech.post(page, `${page}/resolve`, { resolution: '已清理卡纸' });
+    expect(resolved.status).toBe(303);
+    const track = `/t/${number}?token=${token}`;
+    const survey = await requester.get(track);
+    expect(survey.text).toContain('id="confirm-form"');
+    expect(survey.text).toMatch(/（工号 [\w-]+，/);
+    const confirmed = await requester.post(track, `/t/${number}/confirm`, {
+      token,
+      rating: '5',
+      comment: '很快',
+    });
+    expect(confirmed.status).toBe(303);
+    const closed = await requester.get(confirmed.location ?? '');
+    expect(closed.text).toContain('已办结');
+    expect(closed.text).toContain('评价 5 星');
+  });
+
+  test('when a manager opens the dashboard, history, locations and labels, then each page renders', async () => {
+    const manager = new PageClient(desk);
+    await manager.post('/staff/login', '/staff/login', { username: 'admin', password: 'demo-password' });
+    expect((await manager.get('/manage')).text).toContain('今日升级');
+    const { rows } = await desk.db.pool.query<{ number: string }>(
+      'SELECT number FROM tickets ORDER BY number LIMIT 1',
+    );
+    const history = await manager.get(`/manage/tickets/${rows[0].number}/history`);
+    expect(history.status).toBe(200);
+    expect(history.text).toContain('工单工作流启动');
+    expect((await manager.get('/manage/tickets?status=closed')).status).toBe(200);
+    const added = await manager.post('/manage/locations', '/manage/locations', {
+      code: 'LIB-2-201',
+      campus: '主校区',
+      building: '图书馆',
+      floor: '2',
+      room: '201',
+      zone: 'south',
+      kind: 'office',
+    });
+    expect(added.status).toBe(303);
+    expect((await manager.get('/r/LIB-2-201')).text).toContain('value="printer"');
+    const png = await manager.get('/manage/locations/LIB-2-201/qr.png');
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const labels = await manager.get(`/manage/labels?building=${encodeURIComponent('图书馆')}`);
+    expect(labels.text.match(/class="label-card"/g)?.length).toBe(3);
+    await manager.post('/manage/locations', '/manage/locations/LIB-2-201/deactivate', {});
+    expect((await manager.get('/r/LIB-2-201')).status).toBe(410);
+    const tech = new PageClient(desk);
+    await tech.post('/staff/login', '/staff/login', { username: 'tech1', password: 'demo-password' });
+    expect((await tech.get('/manage')).status).toBe(403);
+  });
+});

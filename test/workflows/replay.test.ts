@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from './harness';
+
+const HISTORIES_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+const fixtures = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
+
+/** A history as scripts/record-histories.ts wrote it (protobufjs `toJSON()`), back as a proto. */
+function loadHistory(file: string): temporal.api.history.v1.History {
+  const json = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as Record<string, unknown>;
+  return temporal.api.history.v1.History.fromObject(json);
+}
+
+describe('replay of recorded ticket histories', () => {
+  test('when the fixtures are listed, then every recorded scenario is there', () => {
+    expect(fixtures).toEqual(
+      expect.arrayContaining(
+        [
+          'cancel',
+          'escalations-both-clocks',
+          'happy-path',
+          'pause-resume',
+          'reject-reopen-confirm',
+          'survey-expiry',
+          'transfer-decline',
+        ].map((name) => `${name}.json`),
+      ),
+    );
+  });
+
+  test.each(fixtures)(
+    'when %s is replayed against the current workflow code, then it replays without nondeterminism',
+    async (file) => {
+      const history = loadHistory(file);
+      expect(history.events.length).toBeGreaterThan(10);
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+    },
+  );
+});
