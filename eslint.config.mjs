@@ -52,6 +52,8 @@ export default tseslint.config(
       '.tools/**',
       'coverage/**',
       'test-artifacts/**',
+      // Browser scripts of the pages: plain ES5 served as-is, outside the TypeScript project.
+      'public/**/*.js',
       '*.js',
       '*.mjs',
     ],

@@ -83,8 +83,9 @@ export function adminRouter(deps: ApiDeps): Router {
     res.status(201).json(await admin.createApiToken(pool, signedIn(res), parse(NewApiTokenBody, req.body)));
   });
   router.delete('/api-tokens/:id', authorize('admin.tokens.revoke'), async (req, res) => {
-    const revoked = await revokeApiToken(pool, parse(TokenId, req.params.id, 'token id'));
-    if (!revoked) throw AppError.notFound(`No API token ${req.params.id}.`);
+    const id = parse(TokenId, req.params.id, 'token id');
+    const revoked = await revokeApiToken(pool, id);
+    if (!revoked) throw AppError.notFound(`No API token ${id}.`);
     res.json(revoked);
   });
   return router;

@@ -6,6 +6,9 @@ const escape = (text: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
+/** Text of a document value: strings as they are, anything else as JSON. */
+const str = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+
 const pre = (value: unknown): string => `<pre>${escape(JSON.stringify(value, null, 2))}</pre>`;
 
 function parametersTable(params: Json[]): string {
@@ -16,7 +19,7 @@ function parametersTable(params: Json[]): string {
         `<tr><td><code>${escape(String(p.name))}</code></td><td>${escape(String(p.in))}</td><td>${
           p.required ? 'yes' : ''
         }</td><td><code>${escape(JSON.stringify(p.schema))}</code>${
-          p.description ? `<br>${escape(String(p.description))}` : ''
+          p.description ? `<br>${escape(str(p.description))}` : ''
         }</td></tr>`,
     )
     .join('');
@@ -40,9 +43,9 @@ function operationSection(method: string, path: string, op: Json): string {
   const id = escape(String(op.operationId));
   const bodySchema = body?.['application/json'];
   return `<section id="${id}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
-<p><b>${escape(String(op.summary))}</b> — ${escape(String(op.description ?? ''))}</p>
+<p><b>${escape(String(op.summary))}</b> — ${escape(str(op.description ?? ''))}</p>
 <p class="meta">operation <code>${id}</code>; roles: ${escape((op['x-roles'] as string[]).join(', '))}${
-    op['x-scope'] ? `; token scope <code>${escape(String(op['x-scope']))}</code>` : ''
+    op['x-scope'] ? `; token scope <code>${escape(str(op['x-scope']))}</code>` : ''
   }</p>
 ${parametersTable((op.parameters as Json[]) ?? [])}
 ${

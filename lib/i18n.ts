@@ -9,6 +9,9 @@ export const DEFAULT_LANG: Lang = 'zh-CN';
 export type Dictionary = Readonly<Record<string, string>>;
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
+const text = (value: unknown): string =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+
 export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
 
 /** Loads the page dictionaries (`templates/i18n/<lang>.json`) once. */
@@ -24,7 +27,7 @@ export function translator(dictionaries: Record<Lang, Dictionary>, lang: Lang): 
   const dict = dictionaries[lang];
   return (key, vars = {}) =>
     (dict[key] ?? dictionaries[DEFAULT_LANG][key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in vars ? String(vars[name] ?? '') : whole,
+      name in vars ? text(vars[name]) : whole,
     );
 }
 

@@ -49,7 +49,8 @@ function describe(d: Difference): string {
 
 /** DATABASE_URL, or the embedded cluster under the data directory: the running one when `npm start` runs it, else started for the check. */
 async function connectDatabase(config: Readonly<Config>): Promise<ResolvedDatabase> {
-  if (config.DATABASE_URL) return resolveDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  if (config.DATABASE_URL)
+    return resolveDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const running = runningEmbeddedUrl(config.dataDir);
   if (running) return { url: running, embedded: false, stop: () => Promise.resolve() };
   return resolveDatabase({ dataDir: config.dataDir });

@@ -22,10 +22,19 @@ const report = {
 /** Runs `npm run verify`'s script against the test desk; resolves to its exit code and output. */
 function runVerifyCli(desk: TestDesk, args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'scripts', 'verify.ts'), ...args], {
-      env: { ...process.env, DATABASE_URL: desk.db.url, TEMPORAL_ADDRESS: desk.env.address, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, '..', 'scripts', 'verify.ts'), ...args],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: desk.db.url,
+          TEMPORAL_ADDRESS: desk.env.address,
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -41,14 +50,29 @@ describe('verify: the read model against the ticket workflows', () => {
   beforeAll(async () => {
     desk = await startTestDesk();
     const submit = async () => (await http<Receipt>(desk, 'POST', '/api/tickets', { body: report })).body;
-    const track = (r: Receipt) => http<Ticket>(desk, 'GET', `/api/tickets/${r.number}`, { headers: { 'x-tracking-token': r.trackingToken } });
+    const track = (r: Receipt) =>
+      http<Ticket>(desk, 'GET', `/api/tickets/${r.number}`, {
+        headers: { 'x-tracking-token': r.trackingToken },
+      });
     [closed, open] = [await submit(), await submit()];
-    const assigned = await eventually(() => track(closed), (r) => r.body.status === 'assigned');
+    const assigned = await eventually(
+      () => track(closed),
+      (r) => r.body.status === 'assigned',
+    );
     const token = await loginAs(desk, assigned.body.assignee?.username ?? '');
     await http(desk, 'POST', `/api/tickets/${closed.number}/accept`, { token, body: {} });
-    await http(desk, 'POST', `/api/tickets/${closed.number}/resolve`, { token, body: { resolution: '更换网线' } });
-    await http(desk, 'POST', `/api/tickets/${closed.number}/confirm`, { headers: { 'x-tracking-token': closed.trackingToken }, body: { rating: 5 } });
-    await eventually(() => track(open), (r) => r.body.status === 'assigned');
+    await http(desk, 'POST', `/api/tickets/${closed.number}/resolve`, {
+      token,
+      body: { resolution: '更换网线' },
+    });
+    await http(desk, 'POST', `/api/tickets/${closed.number}/confirm`, {
+      headers: { 'x-tracking-token': closed.trackingToken },
+      body: { rating: 5 },
+    });
+    await eventually(
+      () => track(open),
+      (r) => r.body.status === 'assigned',
+    );
   });
   afterAll(async () => {
     await desk?.close();
@@ -61,15 +85,28 @@ describe('verify: the read model against the ticket workflows', () => {
   });
 
   test('when rows and events are broken on purpose, then verify names each difference, --repair rewrites them from history, and a second check is clean', async () => {
-    await desk.db.pool.query("UPDATE tickets SET status = 'in_progress', owner_username = NULL WHERE number = $1", [closed.number]);
-    await desk.db.pool.query('DELETE FROM ticket_events WHERE ticket_number = $1 AND seq = 2', [closed.number]);
-    await desk.db.pool.query("UPDATE ticket_events SET data = '{}' WHERE ticket_number = $1 AND seq = 1", [open.number]);
+    await desk.db.pool.query(
+      "UPDATE tickets SET status = 'in_progress', owner_username = NULL WHERE number = $1",
+      [closed.number],
+    );
+    await desk.db.pool.query('DELETE FROM ticket_events WHERE ticket_number = $1 AND seq = 2', [
+      closed.number,
+    ]);
+    await desk.db.pool.query("UPDATE ticket_events SET data = '{}' WHERE ticket_number = $1 AND seq = 1", [
+      open.number,
+    ]);
     await desk.db.pool.query('UPDATE tickets SET last_seq = last_seq + 5 WHERE number = $1', [open.number]);
 
     const found = await verifyReadModel({ pool: desk.db.pool, client: desk.env.client });
     const named = found.differences.map((d) => `${d.number} ${d.what}`).sort();
     expect(named).toEqual(
-      [`${closed.number} status`, `${closed.number} owner`, `${closed.number} events`, `${open.number} last_seq`, `${open.number} event 1`].sort(),
+      [
+        `${closed.number} status`,
+        `${closed.number} owner`,
+        `${closed.number} events`,
+        `${open.number} last_seq`,
+        `${open.number} event 1`,
+      ].sort(),
     );
 
     const cli = await runVerifyCli(desk, []);
@@ -93,7 +130,9 @@ describe('verify: the read model against the ticket workflows', () => {
   test('when a ticket in the intake log has no workflow, then verify reports it as lost', async () => {
     await desk.db.pool.query("INSERT INTO ticket_intake (number, request_hash) VALUES ('R2026-999999', 'x')");
     const result = await verifyReadModel({ pool: desk.db.pool, client: desk.env.client });
-    expect(result.differences).toEqual([{ number: 'R2026-999999', what: 'workflow', expected: 'a ticket workflow', actual: 'none in Temporal' }]);
+    expect(result.differences).toEqual([
+      { number: 'R2026-999999', what: 'workflow', expected: 'a ticket workflow', actual: 'none in Temporal' },
+    ]);
     await desk.db.pool.query("DELETE FROM ticket_intake WHERE number = 'R2026-999999'");
   });
 });

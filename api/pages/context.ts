@@ -41,6 +41,12 @@ export function field(body: unknown, name: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
+/** An untrimmed string form field (passwords keep their spaces), or '' when missing. */
+export function rawField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
 /** Only same-site relative paths are followed after login. */
 export function safeNext(value: unknown, fallback: string): string {
   return typeof value === 'string' && /^\/(staff|manage)(\/|$|\?)/.test(value) ? value : fallback;

@@ -1,57 +1,67 @@
+import type { Lang } from '../../domain/ticket-types';
 import type { Translate } from '../../lib/i18n';
-import type { HistoryStep } from './temporal-history';
+import type { HistoryEntry } from '../ticket-history';
+import { describeEvent, staffLabel } from './timeline';
 
-function duration(seconds: number): string {
-  if (seconds >= 86_400) return `${Math.round((seconds / 86_400) * 10) / 10}d`;
-  if (seconds >= 3600) return `${Math.round((seconds / 3600) * 10) / 10}h`;
-  if (seconds >= 60) return `${Math.round(seconds / 60)}m`;
-  return `${seconds}s`;
+export interface HistoryLine {
+  id: number;
+  at: string;
+  time: string;
+  kind: string;
+  text: string;
+  detail: string | null;
 }
 
-/** One workflow history step in plain words; recorded escalations are named with their clock and level. */
+/** One entry of the Temporal history (api/ticket-history.ts) in plain words of the page language. */
 export function describeHistory(
   t: Translate,
-  step: HistoryStep,
-): { text: string; detail: string | null; kind: string } {
-  switch (step.kind) {
-    case 'started':
-      return { kind: step.kind, text: t('history.started'), detail: null };
-    case 'update':
+  entry: HistoryEntry,
+  formatTime: (lang: Lang, at: string) => string,
+  lang: Lang,
+): Omit<HistoryLine, 'id' | 'at' | 'time'> {
+  const actor =
+    entry.actor == null
+      ? t('person.desk')
+      : entry.actor.kind === 'requester'
+        ? t('person.requester', { name: entry.actor.name })
+        : staffLabel(t, entry.actor);
+  const data = entry.data;
+  const kind = entry.kind;
+  switch (kind) {
+    case 'workflow_started':
+      return { kind, text: t('history.started'), detail: null };
+    case 'action':
+    case 'signal':
       return {
-        kind: step.kind,
-        text: t('history.update', {
-          action: t(`action.${step.name}`),
-          actor: step.actor ?? t('person.desk'),
-        }),
+        kind,
+        text: t('history.update', { actor, action: t(`action.${String(data.name)}`) }),
         detail: null,
       };
     case 'timer_started':
       return {
-        kind: step.kind,
-        text: t('history.timer_started', { after: duration(step.seconds) }),
+        kind,
+        text: t('history.timer_started', { at: formatTime(lang, String(data.fireAt)) }),
         detail: null,
       };
     case 'timer_fired':
-      return { kind: step.kind, text: t('history.timer_fired'), detail: null };
+      return { kind, text: t('history.timer_fired'), detail: null };
     case 'timer_cancelled':
-      return { kind: step.kind, text: t('history.timer_cancelled'), detail: null };
-    case 'activity': {
-      const escalation = step.events.find((e) => e.type === 'escalated');
-      const recorded = step.events.map((e) => t(`event_type.${e.type}`)).join(', ');
-      const text =
-        step.name === 'assignTicket'
-          ? t('history.assign')
-          : escalation
-            ? t('history.escalated', {
-                clock: t(`clock.${String(escalation.data.clock)}`),
-                level: String(escalation.data.level),
-              })
-            : t('history.record');
-      return { kind: escalation ? 'escalated' : step.kind, text, detail: recorded || null };
-    }
+      return { kind, text: t('history.timer_cancelled'), detail: null };
+    case 'activity_retried':
     case 'activity_failed':
-      return { kind: step.kind, text: t('history.activity_failed'), detail: step.message };
-    case 'completed':
-      return { kind: step.kind, text: t('history.completed'), detail: null };
+    case 'activity_timed_out':
+      return { kind, text: t(`history.${kind}`), detail: entry.summary };
+    case 'ticket_event':
+    case 'escalation': {
+      if (!entry.ticketEvent) return { kind, text: entry.summary, detail: null };
+      const words = describeEvent(t, entry.ticketEvent, 'staff');
+      return {
+        kind: entry.ticketEvent.type,
+        text: `${t('history.recorded')} ${words.text}`,
+        detail: words.detail,
+      };
+    }
+    case 'workflow_ended':
+      return { kind, text: t('history.completed'), detail: null };
   }
 }

@@ -1,5 +1,4 @@
 import express, { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { decide, type OperationId } from '../../domain/authz';
 import type { StaffActor } from '../../domain/ticket-types';
 import { verifyCsrf } from '../csrf';
@@ -19,11 +18,13 @@ import {
 } from '../locations-service';
 import { getTicket } from '../tickets-service';
 import { field, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
-import { dashboardFigures, listCategories, searchTickets, SEARCH_PAGE_SIZE } from './queries';
+import { dashboardFigures, listCategories } from './queries';
 import { parseNumber } from './report-pages';
-import { queueItems } from './staff-pages';
+import { listTickets, TicketListQuery } from '../tickets-query';
+import { staffLabel } from './timeline';
 import { describeHistory } from './history-words';
-import { ticketHistorySteps } from './temporal-history';
+import { getTicketHistory } from '../ticket-history';
+import { REPORT_GROUPS, slaReport, slaReportCsv, SlaReportQuery, type SlaFigures } from '../reports-service';
 
 const STATUSES = [
   'submitted',
@@ -35,29 +36,20 @@ const STATUSES = [
   'cancelled',
 ] as const;
 
-const SearchQuery = z.object({
-  status: z.enum(STATUSES).optional().catch(undefined),
-  category: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{1,39}$/)
-    .optional()
-    .catch(undefined),
-  building: z.string().trim().min(1).max(50).optional().catch(undefined),
-  owner: z
-    .string()
-    .regex(/^[a-z][a-z0-9_.-]{1,39}$/)
-    .optional()
-    .catch(undefined),
-  unit: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,39}$/)
-    .optional()
-    .catch(undefined),
-  breached: z.enum(['true', 'false']).optional().catch(undefined),
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
-});
+const OPEN: readonly string[] = ['submitted', 'assigned', 'in_progress', 'paused'];
+
+/** The filters of GET /api/tickets the search form offers, passed to the same query (api/tickets-query.ts). */
+const SEARCH_FIELDS = [
+  'status',
+  'category',
+  'building',
+  'owner',
+  'unit',
+  'breached',
+  'from',
+  'to',
+  'page',
+] as const;
 
 const may = (staff: StaffActor, op: OperationId): boolean =>
   decide(op, { signedIn: true, roles: staff.roles, scopes: null, tracking: false }) === 'allow';
@@ -84,28 +76,30 @@ export function managePages(deps: PageDeps): Router {
   });
 
   router.get('/manage/tickets', async (req, res) => {
-    if (!requireManager(req, res)) return;
+    const staff = requireManager(req, res);
+    if (!staff) return;
     const t = pageT(res);
     const lang = pageLang(res);
-    const filter = SearchQuery.parse(req.query);
-    const [{ rows, total }, categories, buildings] = await Promise.all([
-      searchTickets(deps.pool, {
-        ...filter,
-        breached: filter.breached == null ? undefined : filter.breached === 'true',
+    const given = Object.fromEntries(
+      SEARCH_FIELDS.flatMap((name) => {
+        const value = req.query[name];
+        return typeof value === 'string' && value.trim() !== '' ? [[name, value.trim()]] : [];
       }),
-      listCategories(deps.pool),
-      listBuildings(deps.pool),
-    ]);
-    const pages = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE));
-    const query = (page: number) => {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries({ ...filter, page }))
-        if (value != null && value !== '') params.set(key, String(value));
-      return `/manage/tickets?${params.toString()}`;
-    };
+    );
+    const parsed = TicketListQuery.safeParse({ ...given, limit: '25' });
+    const [categories, buildings] = await Promise.all([listCategories(deps.pool), listBuildings(deps.pool)]);
+    const page = parsed.success
+      ? await listTickets(deps.pool, staff, parsed.data, deps.policy.calendar.timezone)
+      : { items: [], nextPage: null };
+    const names = new Map(categories.map((c) => [c.code, lang === 'en' ? c.nameEn : c.name]));
+    const now = Date.now();
+    const filter = given as Partial<Record<(typeof SEARCH_FIELDS)[number], string>>;
+    const { page: _page, ...filters } = filter;
+    const next = new URLSearchParams({ ...filters, page: page.nextPage ?? '' });
     deps.render(res, 'manage-tickets', {
       title: t('search.title'),
       filter,
+      error: parsed.success ? null : t('search.invalid'),
       statuses: STATUSES.map((s) => ({ code: s, name: t(`status.${s}`), selected: s === filter.status })),
       categories: categories.map((c) => ({
         code: c.code,
@@ -113,12 +107,23 @@ export function managePages(deps: PageDeps): Router {
         selected: c.code === filter.category,
       })),
       buildings: buildings.map((b) => ({ name: b, selected: b === filter.building })),
-      results: queueItems(deps, lang, rows, t),
-      total,
-      page: filter.page,
-      pages,
-      prev: filter.page > 1 ? query(filter.page - 1) : null,
-      next: filter.page < pages ? query(filter.page + 1) : null,
+      results: page.items.map((item) => {
+        const due = ['submitted', 'assigned'].includes(item.status)
+          ? item.deadlines.respond
+          : item.deadlines.resolve;
+        return {
+          number: item.number,
+          status: t(`status.${item.status}`),
+          priority: item.priority,
+          category: names.get(item.category) ?? item.category,
+          place: [item.location.building, item.location.room].filter(Boolean).join(' '),
+          owner: item.owner ? staffLabel(t, item.owner) : '',
+          due: deps.formatTime(lang, due),
+          breached: item.breached || (due != null && Date.parse(due) < now && OPEN.includes(item.status)),
+        };
+      }),
+      first: filter.page ? `/manage/tickets?${new URLSearchParams(filters).toString()}` : null,
+      next: page.nextPage ? `/manage/tickets?${next.toString()}` : null,
     });
   });
 
@@ -129,16 +134,16 @@ export function managePages(deps: PageDeps): Router {
     const t = pageT(res);
     const lang = pageLang(res);
     const ticket = await getTicket(deps, number, { staff });
-    const steps = await ticketHistorySteps(deps.temporal, number);
+    const entries = await getTicketHistory(deps, number);
     const workflowId = `ticket-${number}`;
     deps.render(res, 'manage-history', {
       title: `${t('history.title')} ${number}`,
       number,
       statusName: t(`status.${ticket.status}`),
-      steps: steps.map((step) => ({
-        ...describeHistory(t, step),
-        time: deps.formatTime(lang, step.at),
-        id: step.id,
+      steps: entries.map((entry) => ({
+        ...describeHistory(t, entry, deps.formatTime, lang),
+        id: entry.eventId,
+        time: deps.formatTime(lang, entry.at),
       })),
       temporalHref: temporalUi
         ? `${temporalUi}/namespaces/${encodeURIComponent(deps.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`
@@ -247,6 +252,60 @@ export function managePages(deps: PageDeps): Router {
       })),
     );
     deps.render(res, 'labels', { title: `${t('labels.title')} ${building}`, building, labels, print: true });
+  });
+
+  router.get(['/manage/reports', '/manage/reports.csv'], async (req, res) => {
+    if (!requireManager(req, res)) return;
+    const t = pageT(res);
+    const given = Object.fromEntries(
+      (['from', 'to', 'groupBy'] as const).flatMap((name) => {
+        const value = req.query[name];
+        return typeof value === 'string' && value.trim() !== '' ? [[name, value.trim()]] : [];
+      }),
+    );
+    const parsed = SlaReportQuery.safeParse(given);
+    const report = await slaReport(
+      deps.pool,
+      parsed.success ? parsed.data : {},
+      deps.policy.calendar.timezone,
+    );
+    if (req.path.endsWith('.csv')) {
+      res.type('text/csv; charset=utf-8').attachment(`sla-${report.groupBy}.csv`).send(slaReportCsv(report));
+      return;
+    }
+    const pct = (rate: number | null) => (rate == null ? '–' : `${Math.round(rate * 1000) / 10}%`);
+    const mins = (seconds: number | null) => (seconds == null ? '–' : `${Math.round(seconds / 60)}`);
+    const row = (key: string, f: SlaFigures) => ({
+      key,
+      tickets: f.tickets,
+      respondOnTime: pct(f.respond.onTimeRate),
+      resolveOnTime: pct(f.resolve.onTimeRate),
+      accept: `${mins(f.timeToAccept.p50)} / ${mins(f.timeToAccept.p90)}`,
+      resolve: `${mins(f.timeToResolve.p50)} / ${mins(f.timeToResolve.p90)}`,
+      escalations: [...Object.values(f.escalations.respond), ...Object.values(f.escalations.resolve)].reduce(
+        (a, b) => a + b,
+        0,
+      ),
+      csat: f.satisfaction.average == null ? '–' : f.satisfaction.average.toFixed(2),
+      responses: `${f.satisfaction.responses}/${f.satisfaction.surveys}`,
+      reopen: pct(f.reopen.rate),
+    });
+    deps.render(res, 'manage-reports', {
+      title: t('reports.title'),
+      error: parsed.success ? null : t('search.invalid'),
+      report,
+      groups: REPORT_GROUPS.map((g) => ({
+        code: g,
+        name: t(`reports.group.${g}`),
+        selected: g === report.groupBy,
+      })),
+      rows: report.groups.map((g) => row(g.key ?? t('reports.none'), g)),
+      total: row(t('reports.total'), report.total),
+      from: deps.formatTime(pageLang(res), report.from),
+      to: deps.formatTime(pageLang(res), report.to),
+      values: given,
+      csv: `/manage/reports.csv?${new URLSearchParams(given).toString()}`,
+    });
   });
 
   return router;

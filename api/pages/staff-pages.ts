@@ -8,7 +8,16 @@ import { actionFromPath, ActionBodies, LoginBody } from '../schemas';
 import { endSession, startSession } from '../session';
 import { getTicket, runAction } from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
-import { field, hasRole, pageLang, pageT, requirePageStaff, safeNext, type PageDeps } from './context';
+import {
+  field,
+  hasRole,
+  pageLang,
+  rawField,
+  pageT,
+  requirePageStaff,
+  safeNext,
+  type PageDeps,
+} from './context';
 import { myQueue, requesterContact, technicians, teams, unassignedQueue, type QueueRow } from './queries';
 import { parseNumber } from './report-pages';
 import { actionBody, ticketModel } from './tracking-pages';
@@ -71,7 +80,7 @@ export function staffPages(deps: PageDeps): Router {
   router.post('/staff/login', loginLimit, form, verifyCsrf(deps.config), async (req, res) => {
     const parsed = LoginBody.safeParse({
       username: field(req.body, 'username'),
-      password: String((req.body as Record<string, unknown>).password ?? ''),
+      password: rawField(req.body, 'password'),
     });
     if (!parsed.success) return showLogin(req, res, pageT(res)('login.error'), 401);
     try {

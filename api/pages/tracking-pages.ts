@@ -139,7 +139,7 @@ export function trackingPages(deps: PageDeps): Router {
 
   router.post('/t/:number/:action', answerLimit, form, verifyCsrf(deps.config), async (req, res) => {
     const number = parseNumber(req);
-    const action = REQUESTER_ACTIONS.find((a) => a === req.params.action) as RequesterAction | undefined;
+    const action = REQUESTER_ACTIONS.find((a): a is RequesterAction => a === req.params.action);
     if (!action) throw AppError.notFound('No such action.');
     const token = tokenOf(req);
     const t = pageT(res);

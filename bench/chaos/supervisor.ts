@@ -12,7 +12,7 @@ export class Supervised {
     readonly name: string,
     private readonly entry: string,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly ready: () => Promise<void>,
+    private readonly ready: (child: ChildProcess) => Promise<void>,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -28,9 +28,13 @@ export class Supervised {
       this.crashes += 1;
       this.log(`${this.name} exited by itself (code ${code}, signal ${signal}); restarting`);
       this.child = undefined;
-      setTimeout(() => void this.start().catch((err: unknown) => this.log(`${this.name} restart failed: ${String(err)}`)), 500);
+      setTimeout(
+        () =>
+          void this.start().catch((err: unknown) => this.log(`${this.name} restart failed: ${String(err)}`)),
+        500,
+      );
     });
-    await this.ready();
+    await this.ready(child);
   }
 
   /** Kills with `signal`, waits `downMs`, starts again and waits until it is ready. */

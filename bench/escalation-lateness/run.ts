@@ -44,7 +44,9 @@ function policyWithDeadline(base: SlaPolicy, submittedMs: number, deadlineMs: nu
 /** Waits until every ticket has its row (submitted, assigned and recorded), or until `byMs`. */
 async function waitForRows(pool: Pool, tickets: number, byMs: number): Promise<void> {
   while (Date.now() < byMs) {
-    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned'");
+    const { rows } = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned'",
+    );
     if (rows[0].n >= tickets) return;
     await sleep(500);
   }
@@ -100,9 +102,13 @@ async function main(): Promise<void> {
 
     await waitForRows(stack.pool, tickets, deadlines[0]);
     const settledS = (Date.now() - t0) / 1000;
-    process.stderr.write(`all ${tickets} tickets assigned and recorded ${settledS.toFixed(1)} s after the start\n`);
+    process.stderr.write(
+      `all ${tickets} tickets assigned and recorded ${settledS.toFixed(1)} s after the start\n`,
+    );
     if (settledS > SPREAD_FROM_S) {
-      process.stderr.write(`warning: the first deadlines passed before every ticket was open and idle; rerun with --from ${Math.ceil(settledS * 1.5)}\n`);
+      process.stderr.write(
+        `warning: the first deadlines passed before every ticket was open and idle; rerun with --from ${Math.ceil(settledS * 1.5)}\n`,
+      );
     }
 
     const expected = tickets * LEVELS;

@@ -1,9 +1,15 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Pool } from 'pg';
-import { insertEvents, insertSurveyAnswers, upsertTicketRow, type RecordTicketInput } from '../../activities/record-ticket';
+import {
+  insertEvents,
+  insertSurveyAnswers,
+  upsertTicketRow,
+  type RecordTicketInput,
+} from '../../activities/record-ticket';
 import { withTransaction } from '../../db/pool';
 import type { TicketEvent } from '../../domain/ticket-types';
 import { ticketWorkflowId } from '../../workflows/ticket-contract';
@@ -70,24 +76,40 @@ interface EventRow {
  */
 export async function verifyReadModel(options: VerifyOptions): Promise<VerifyReport> {
   const { pool, client } = options;
-  const fromDb = await pool.query<{ number: string }>('SELECT number FROM tickets UNION SELECT number FROM ticket_intake');
+  const fromDb = await pool.query<{ number: string }>(
+    'SELECT number FROM tickets UNION SELECT number FROM ticket_intake',
+  );
   const fromTemporal = await listTicketWorkflows(client);
   const numbers = [...new Set([...fromDb.rows.map((r) => r.number), ...fromTemporal])].sort();
-  const report: VerifyReport = { checked: numbers.length, workflows: fromTemporal.length, differences: [], inFlight: [], repaired: [] };
+  const report: VerifyReport = {
+    checked: numbers.length,
+    workflows: fromTemporal.length,
+    differences: [],
+    inFlight: [],
+    repaired: [],
+  };
   let next = 0;
   const lane = async () => {
     while (next < numbers.length) {
       const number = numbers[next++];
       const record = await readWorkflowRecord(client, number);
       if (record === 'missing') {
-        report.differences.push({ number, what: 'workflow', expected: 'a ticket workflow', actual: 'none in Temporal' });
+        report.differences.push({
+          number,
+          what: 'workflow',
+          expected: 'a ticket workflow',
+          actual: 'none in Temporal',
+        });
         continue;
       }
       if (record === 'unrecorded' || record.inFlight) {
         report.inFlight.push(number);
         continue;
       }
-      const found = [...escalatedTwice(number, record.events), ...(await compareTicket(pool, number, record))];
+      const found = [
+        ...escalatedTwice(number, record.events),
+        ...(await compareTicket(pool, number, record)),
+      ];
       report.differences.push(...found);
       if (options.repair && found.some((d) => d.what !== 'escalation')) {
         await rewriteTicket(pool, record);
@@ -102,18 +124,26 @@ export async function verifyReadModel(options: VerifyOptions): Promise<VerifyRep
 async function listTicketWorkflows(client: Client): Promise<string[]> {
   const numbers: string[] = [];
   for await (const execution of client.workflow.list({ query: "WorkflowType = 'ticketWorkflow'" })) {
-    if (execution.workflowId.startsWith('ticket-')) numbers.push(execution.workflowId.slice('ticket-'.length));
+    if (execution.workflowId.startsWith('ticket-'))
+      numbers.push(execution.workflowId.slice('ticket-'.length));
   }
   return [...new Set(numbers)];
 }
 
 /** Reads the recordTicket inputs out of the workflow's history (the latest run). */
-async function readWorkflowRecord(client: Client, number: string): Promise<WorkflowRecord | 'missing' | 'unrecorded'> {
+async function readWorkflowRecord(
+  client: Client,
+  number: string,
+): Promise<WorkflowRecord | 'missing' | 'unrecorded'> {
   let history: temporal.api.history.v1.IHistory;
   try {
     history = await client.workflow.getHandle(ticketWorkflowId(number)).fetchHistory();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return 'missing';
+    if (
+      err instanceof WorkflowNotFoundError ||
+      (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND)
+    )
+      return 'missing';
     throw err;
   }
   const scheduled: { id: number; input: RecordTicketInput }[] = [];
@@ -122,7 +152,11 @@ async function readWorkflowRecord(client: Client, number: string): Promise<Workf
     const attrs = event.activityTaskScheduledEventAttributes;
     if (attrs?.activityType?.name === 'recordTicket') {
       const payload = attrs.input?.payloads?.[0];
-      if (payload) scheduled.push({ id: Number(event.eventId), input: defaultPayloadConverter.fromPayload<RecordTicketInput>(payload as Payload) });
+      if (payload)
+        scheduled.push({
+          id: Number(event.eventId),
+          input: defaultPayloadConverter.fromPayload<RecordTicketInput>(payload),
+        });
     }
     const done = event.activityTaskCompletedEventAttributes;
     if (done) completed.add(Number(done.scheduledEventId));
@@ -148,7 +182,12 @@ function escalatedTwice(number: string, events: TicketEvent[]): Difference[] {
   }
   return [...seen]
     .filter(([, count]) => count > 1)
-    .map(([key, count]) => ({ number, what: 'escalation', expected: `${key} once`, actual: `${count} times` }));
+    .map(([key, count]) => ({
+      number,
+      what: 'escalation',
+      expected: `${key} once`,
+      actual: `${count} times`,
+    }));
 }
 
 async function compareTicket(pool: Pool, number: string, record: WorkflowRecord): Promise<Difference[]> {
@@ -163,7 +202,13 @@ async function compareTicket(pool: Pool, number: string, record: WorkflowRecord)
     [number],
   );
   const row = rows[0];
-  if (!row) diffs.push({ number, what: 'row', expected: `status ${state.status}, seq ${state.seq}`, actual: 'missing' });
+  if (!row)
+    diffs.push({
+      number,
+      what: 'row',
+      expected: `status ${state.status}, seq ${state.seq}`,
+      actual: 'missing',
+    });
   else {
     differ('status', state.status, row.status);
     differ('priority', state.priority, row.priority);
@@ -174,13 +219,24 @@ async function compareTicket(pool: Pool, number: string, record: WorkflowRecord)
     differ('last_seq', state.seq, row.last_seq);
     if (diffs.length === 0) differ('state', state, row.state);
   }
-  const events = await pool.query<EventRow>('SELECT seq, type, at, actor, data FROM ticket_events WHERE ticket_number = $1 ORDER BY seq', [number]);
-  differ('events', record.events.map((e) => `${e.seq}:${e.type}`), events.rows.map((e) => `${e.seq}:${e.type}`));
+  const events = await pool.query<EventRow>(
+    'SELECT seq, type, at, actor, data FROM ticket_events WHERE ticket_number = $1 ORDER BY seq',
+    [number],
+  );
+  differ(
+    'events',
+    record.events.map((e) => `${e.seq}:${e.type}`),
+    events.rows.map((e) => `${e.seq}:${e.type}`),
+  );
   const stored = new Map(events.rows.map((e) => [e.seq, e]));
   for (const event of record.events) {
     const have = stored.get(event.seq);
     if (!have || have.type !== event.type) continue;
-    differ(`event ${event.seq}`, { at: Date.parse(event.at), actor: event.actor, data: event.data }, { at: have.at.getTime(), actor: have.actor, data: have.data });
+    differ(
+      `event ${event.seq}`,
+      { at: Date.parse(event.at), actor: event.actor, data: event.data },
+      { at: have.at.getTime(), actor: have.actor, data: have.data },
+    );
   }
   return diffs;
 }
@@ -202,7 +258,9 @@ async function rewriteTicket(pool: Pool, record: WorkflowRecord): Promise<void> 
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : v,
   );
 }

@@ -41,5 +41,8 @@ export const XSS_NAME = `<b id=pwned>王老师</b>"'&`;
 
 /** True when the page holds markup injected by XSS: the payload's element, or its marker. */
 export async function injected(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.getElementById('pwned') != null || document.body.dataset.pwned != null);
+  // A string expression: the test project has no DOM types.
+  return page.evaluate<boolean>(
+    "document.getElementById('pwned') != null || document.body.dataset.pwned != null",
+  );
 }

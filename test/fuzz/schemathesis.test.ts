@@ -78,6 +78,8 @@ describe('schemathesis against the live API, from its own OpenAPI document', () 
       );
       if (code !== 0) console.log(output.slice(-20_000));
       expect(code).toBe(0);
+      // The token worked throughout: operations were exercised, not only refused.
+      expect(output).not.toContain('Authentication failed');
 
       // Every accepted report reached its workflow and the read model; nothing points at what is not there.
       const pool = desk.db.pool;

@@ -1,4 +1,4 @@
-import { eventually, startTestDesk, type TestDesk } from '../support/desk';
+import { eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
 import { PageClient, TINY_PNG } from './page-client';
 
 const RECEIPT = /^\/t\/(R\d{4}-\d{6})\/receipt\?token=([\w-]+)$/;
@@ -211,7 +211,16 @@ describe('pages in-process, against a real desk', () => {
     const history = await manager.get(`/manage/tickets/${rows[0].number}/history`);
     expect(history.status).toBe(200);
     expect(history.text).toContain('工单工作流启动');
-    expect((await manager.get('/manage/tickets?status=closed')).status).toBe(200);
+    const done = await desk.db.pool.query<{ number: string }>(
+      "SELECT number FROM tickets WHERE status = 'closed'",
+    );
+    const closed = await manager.get('/manage/tickets?status=closed');
+    expect(closed.text).toContain(`/manage/tickets/${done.rows[0].number}/history`);
+    expect((await manager.get('/manage/tickets?from=not-a-date')).text).toContain('查询条件有误');
+    expect((await manager.get('/manage/reports?groupBy=unit')).text).toContain('id="sla-report"');
+    const csv = await manager.get('/manage/reports.csv?groupBy=category');
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toContain('attachment');
     const added = await manager.post('/manage/locations', '/manage/locations', {
       code: 'LIB-2-201',
       campus: '主校区',
@@ -232,5 +241,52 @@ describe('pages in-process, against a real desk', () => {
     const tech = new PageClient(desk);
     await tech.post('/staff/login', '/staff/login', { username: 'tech1', password: 'demo-password' });
     expect((await tech.get('/manage')).status).toBe(403);
+  });
+
+  test('when locations are managed over the API, then staff list them, an admin adds and deactivates one, and its QR code is a PNG', async () => {
+    expect((await http(desk, 'GET', '/api/locations')).status).toBe(401);
+    const tech = await loginAs(desk, 'tech1');
+    const list = await http<{ items: { code: string }[] }>(desk, 'GET', '/api/locations?building=信息楼', {
+      token: tech,
+    });
+    expect(list.body.items.map((l) => l.code)).toContain('IH-2-301');
+    const body = {
+      code: 'ih-9-901',
+      campus: '主校区',
+      building: '信息楼',
+      floor: '9',
+      room: '901',
+      zone: 'north',
+      kind: 'office',
+    };
+    expect((await http(desk, 'POST', '/api/locations', { token: tech, body })).status).toBe(403);
+    const admin = await loginAs(desk, 'admin');
+    const created = await http<{ code: string; active: boolean }>(desk, 'POST', '/api/locations', {
+      token: admin,
+      body,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ code: 'IH-9-901', active: true });
+    expect((await http(desk, 'POST', '/api/locations', { token: admin, body })).status).toBe(409);
+    const bad = await http<{ errors: { field: string }[] }>(desk, 'POST', '/api/locations', {
+      token: admin,
+      body: { ...body, code: 'x', zone: 'North Zone' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.field).sort()).toEqual(['code', 'zone']);
+    const png = await fetch(`${desk.baseUrl}/api/locations/IH-9-901/qr.png`, {
+      headers: { authorization: `Bearer ${tech}` },
+    });
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    const off = await http<{ active: boolean }>(desk, 'POST', '/api/locations/IH-9-901/deactivate', {
+      token: admin,
+    });
+    expect(off.body.active).toBe(false);
+    expect((await http(desk, 'POST', '/api/locations/NOPE-1/deactivate', { token: admin })).status).toBe(404);
   });
 });

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { AUTHZ_MATRIX, OPERATION_IDS, allowedRoles } from '../../domain/authz';
+import { openApiDocument } from '../../api/openapi';
+import { ActionBodies, NewTicketBody } from '../../api/schemas';
+import { TicketListQuery } from '../../api/tickets-query';
+import { http, startTestDesk, type TestDesk } from '../support/desk';
+
+type Json = Record<string, unknown>;
+const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, Json>> };
+const op = (method: string, path: string): Json => doc.paths[path]?.[method];
+const strip = (schema: Json) => {
+  const { $schema: _drop, ...rest } = schema;
+  return rest;
+};
+
+describe('the OpenAPI document', () => {
+  test('when built, then it is OpenAPI 3.1 with one operation per matrix row, carrying its roles and scope', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    for (const id of OPERATION_IDS) {
+      const rule = AUTHZ_MATRIX[id];
+      const operation = op(rule.method.toLowerCase(), rule.path.replace(/:(\w+)/g, '{$1}'));
+      expect({ id, operationId: operation?.operationId }).toEqual({ id, operationId: id });
+      expect(operation['x-roles']).toEqual(rule.allow === 'anyone' ? ['anyone'] : allowedRoles(id));
+      expect(Object.keys(operation.responses as Json)).toEqual(expect.arrayContaining(['default']));
+    }
+  });
+
+  test('when a request is described, then its schema is the zod schema that validates it, not a second copy', () => {
+    const submit = op('post', '/api/tickets');
+    const body = (submit.requestBody as { content: Record<string, { schema: Json; example: unknown }> })
+      .content['application/json'];
+    expect(body.schema).toEqual(strip(z.toJSONSchema(NewTicketBody, { io: 'input' }) as Json));
+    expect(NewTicketBody.safeParse(body.example).success).toBe(true);
+    const resolve = op('post', '/api/tickets/{id}/resolve');
+    expect(
+      (resolve.requestBody as { content: Record<string, { schema: Json }> }).content['application/json']
+        .schema,
+    ).toEqual(strip(z.toJSONSchema(ActionBodies.resolve, { io: 'input' }) as Json));
+    const params = (op('get', '/api/tickets').parameters as { name: string; in: string }[]).map(
+      (p) => p.name,
+    );
+    expect(params).toEqual(Object.keys(TicketListQuery.shape));
+  });
+
+  test('when errors are described, then they are application/problem+json with field-level errors', () => {
+    const bad = (op('post', '/api/tickets').responses as Record<string, { content: Json }>)['400'];
+    const schema = (bad.content['application/problem+json'] as { schema: { properties: Json } }).schema;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['status', 'title', 'detail', 'errors']),
+    );
+  });
+});
+
+describe('the documents over HTTP', () => {
+  let desk: TestDesk;
+  beforeAll(async () => {
+    desk = await startTestDesk();
+  });
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  test('when /api/openapi.json and /api/docs are fetched, then both are served without credentials and the page is self-contained', async () => {
+    const json = await http<Json>(desk, 'GET', '/api/openapi.json');
+    expect(json.status).toBe(200);
+    expect(json.body).toEqual(JSON.parse(JSON.stringify(doc)));
+    const page = await fetch(`${desk.baseUrl}/api/docs`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    for (const id of OPERATION_IDS) expect(html).toContain(`id="${id}"`);
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+
+  test('when a body is invalid, then the answer is problem+json naming the field', async () => {
+    const res = await http<{ errors: { field: string }[] }>(desk, 'POST', '/api/tickets', {
+      body: { locationCode: 'IH-2-301', category: 'network', description: '', requester: { name: 'x' } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([{ field: 'description', message: 'must not be empty' }]);
+  });
+
+  test('when /metrics is scraped, then it has request counts by operation and tickets by status', async () => {
+    await http(desk, 'GET', '/api/categories');
+    const text = await (await fetch(`${desk.baseUrl}/metrics`)).text();
+    expect(text).toContain('echodesk_http_requests_total{method="GET",route="reference.categories"');
+    expect(text).toContain('echodesk_http_request_duration_seconds_bucket');
+    expect(text).toContain('# TYPE echodesk_tickets gauge');
+  });
+});
