@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { projectRoot } from '../lib/project-root';
 import type { Pool, PoolClient } from './pool';
 
 /** Arbitrary constant key of the session advisory lock that serializes migrations across processes. */
 const MIGRATION_LOCK_KEY = '4120773650721';
 
 /** Folder of the `NNN_name.sql` migrations, found from the project root so it works from sources and dist/. */
-export const MIGRATIONS_DIR = path.join(findProjectRoot(__dirname), 'db', 'migrations');
+export const MIGRATIONS_DIR = path.join(projectRoot(), 'db', 'migrations');
 
 /**
  * Applies every not-yet-applied `*.sql` file of `dir` in name order, each in its own transaction,
@@ -58,14 +58,4 @@ async function applyMigration(client: PoolClient, dir: string, name: string): Pr
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`Migration ${name} failed: ${reason}`, { cause: err });
   }
-}
-
-function findProjectRoot(start: string): string {
-  let dir = start;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json found above ${start}`);
-    dir = parent;
-  }
-  return dir;
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { findProjectRoot } from './temporal-binaries';
+import { projectRoot } from '../../lib/project-root';
 
 /** Version of the API fuzzer installed from PyPI package `schemathesis`. */
 export const SCHEMATHESIS_VERSION = '4.32.5';
@@ -27,7 +27,7 @@ const marker = (dir: string) => path.join(dir, `schemathesis-${SCHEMATHESIS_VERS
 export async function resolveSchemathesis(
   opts: { projectRoot?: string; log?: (line: string) => void } = {},
 ): Promise<SchemathesisCommand> {
-  const dir = path.join(opts.projectRoot ?? findProjectRoot(), PYTHON_TOOLS_DIR);
+  const dir = path.join(opts.projectRoot ?? projectRoot(), PYTHON_TOOLS_DIR);
   if (!existsSync(marker(dir))) {
     const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     log(`Installing schemathesis==${SCHEMATHESIS_VERSION} into ${dir} (one-time download)`);

