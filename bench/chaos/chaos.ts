@@ -37,6 +37,8 @@ export interface ChaosOptions {
   faultEverySeconds: [number, number];
   /** The whole run gives up after this long. */
   timeLimitMs: number;
+  /** A database to use instead of an embedded PostgreSQL (the test suite passes its own). */
+  databaseUrl?: string;
   log: (line: string) => void;
 }
 
@@ -60,7 +62,11 @@ export interface ChaosReport {
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const { log } = opts;
-  const stack = await startBenchStack({ sqlitePragmas: TEMPORAL_SQLITE_PRAGMAS, log });
+  const stack = await startBenchStack({
+    sqlitePragmas: TEMPORAL_SQLITE_PRAGMAS,
+    databaseUrl: opts.databaseUrl,
+    log,
+  });
   const supervised: Supervised[] = [];
   try {
     const policyPath = path.join(stack.dataDir, 'chaos-policy.json');

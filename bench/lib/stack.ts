@@ -21,7 +21,8 @@ export interface BenchStackOptions {
   /** Keep the data folder after stop (default: removed). */
   keep?: boolean;
   sqlitePragmas?: readonly string[];
-  /** Extra workflow modules bundled into a second bundle (bench-only workflows). */
+  /** An existing (migrated or empty) database to use instead of an embedded PostgreSQL of its own. */
+  databaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -57,7 +58,9 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
       log,
     });
   const [pg, firstDev] = await Promise.all([
-    startEmbeddedPostgres({ dataDir, port: 0, log }),
+    opts.databaseUrl
+      ? { url: opts.databaseUrl, port: 'external', stop: () => Promise.resolve() }
+      : startEmbeddedPostgres({ dataDir, port: 0, log }),
     startTemporal(0),
   ]);
   let dev: TemporalDevServer = firstDev;
@@ -95,7 +98,7 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   };
 }
 
-async function stopPg(pg: EmbeddedPostgres): Promise<void> {
+async function stopPg(pg: Pick<EmbeddedPostgres, 'stop'>): Promise<void> {
   await pg.stop().catch(() => undefined);
 }
 
