@@ -141,14 +141,14 @@ export const AUTHZ_MATRIX = {
   'locations.create': {
     method: 'POST',
     path: '/api/locations',
-    allow: ADMINS,
+    allow: MANAGERS,
     scope: 'admin',
     summary: 'Add a location',
   },
   'locations.deactivate': {
     method: 'POST',
     path: '/api/locations/:code/deactivate',
-    allow: ADMINS,
+    allow: MANAGERS,
     scope: 'admin',
     summary: 'Take a location out of service',
   },
