@@ -111,11 +111,11 @@ export function applyAssignment(
   const step: Step = { state: clone(prev), events: [], assignment: null };
   const { state } = step;
   const inWork = state.status === 'in_progress' || state.status === 'paused';
-  // Someone took the ticket while the rules were choosing (or it ended): their action wins, the answer is moot.
+  // Someone took the ticket while the rules were choosing (or it moved on, or ended): their action wins, the answer is moot.
   const stillWanted =
     request.reason === 'transfer'
-      ? state.team === request.team && !isTerminal(state)
-      : !inWork && !isTerminal(state);
+      ? state.team === request.team && (inWork || state.status === 'submitted' || state.status === 'assigned')
+      : state.status === 'submitted' || state.status === 'assigned';
   if (!stillWanted) return step;
   state.team = null;
   if (result.assignee) {
