@@ -22,11 +22,8 @@ export interface ActivityDeps {
 /** Every side effect of a ticket workflow; idempotent, because Temporal retries activities. */
 export function createActivities({ pool, render, links }: ActivityDeps) {
   return {
-    /**
-     * Writes a batch of events, the ticket row, survey answers and the messages the events send, in one transaction.
-     * Returns the batch, so the local activity's marker in history carries what was written (npm run verify reads it).
-     */
-    async recordTicket(input: RecordTicketInput): Promise<RecordTicketInput> {
+    /** Writes a batch of events, the ticket row, survey answers and the messages the events send, in one transaction. */
+    async recordTicket(input: RecordTicketInput): Promise<void> {
       const messages = await withTransaction(pool, async (client) => {
         await upsertTicketRow(client, input);
         await insertEvents(client, input.state.number, input.events);
@@ -34,7 +31,6 @@ export function createActivities({ pool, render, links }: ActivityDeps) {
         return enqueueNotifications(client, input, render, links);
       });
       log.debug('ticket recorded', { number: input.state.number, seq: input.state.seq, messages });
-      return input;
     },
 
     async assignTicket(input: AssignTicketInput): Promise<AssignmentResult> {

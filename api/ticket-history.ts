@@ -152,35 +152,9 @@ export function toTimeline(events: HistoryEvent[]): HistoryEntry[] {
         entry('timer_cancelled', 'A timer was cancelled: something happened before it was due.', { timerId });
         break;
       }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
-        const attrs = event.activityTaskScheduledEventAttributes;
-        const name = attrs?.activityType?.name ?? 'activity';
-        activities.set(eventId, name);
-        if (name === 'recordTicket') lifecycleEvents(attrs?.input?.payloads?.[0], eventId, at, out);
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        scheduled(event, eventId, at, activities, out);
         break;
-      }
-      case EventType.EVENT_TYPE_MARKER_RECORDED: {
-        const local = localActivity(event);
-        if (!local) break;
-        if (local.failure) {
-          entry('activity_failed', `${local.activity} failed: ${local.failure}.`, {
-            activity: local.activity,
-            failure: local.failure,
-          });
-        } else if (local.attempt > 1) {
-          entry(
-            'activity_retried',
-            `${local.activity} failed ${local.attempt - 1} time(s) and was retried (attempt ${local.attempt}).`,
-            {
-              activity: local.activity,
-              attempt: local.attempt,
-              lastFailure: null,
-            },
-          );
-        }
-        if (local.activity === 'recordTicket') lifecycleEvents(local.result, eventId, at, out);
-        break;
-      }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
         const attrs = event.activityTaskStartedEventAttributes;
         const attempt = attrs?.attempt ?? 1;
@@ -233,31 +207,20 @@ function isActor(value: unknown): value is Actor {
   return kind === 'staff' || kind === 'requester';
 }
 
-/** A local activity's marker: which activity ran, on which attempt, and its result or failure. */
-function localActivity(
+/** Remembers the activity's name; a recordTicket input carries the lifecycle events it writes to `ticket_events`. */
+function scheduled(
   event: HistoryEvent,
-): { activity: string; attempt: number; result?: Payload; failure?: string } | null {
-  const marker = event.markerRecordedEventAttributes;
-  if (marker?.markerName !== 'core_local_activity') return null;
-  const meta = decode(marker.details?.data?.payloads?.[0]) as
-    { activity_type?: string; attempt?: number } | undefined;
-  return {
-    activity: meta?.activity_type ?? 'activity',
-    attempt: meta?.attempt ?? 1,
-    result: marker.details?.result?.payloads?.[0] ?? undefined,
-    failure: marker.failure?.message ?? undefined,
-  };
-}
-
-/** The lifecycle events a recordTicket batch (its input, or its local activity's result) wrote to `ticket_events`. */
-function lifecycleEvents(
-  payload: Payload | null | undefined,
   eventId: number,
   at: string,
+  activities: Map<number, string>,
   out: HistoryEntry[],
 ): void {
-  const batch = decode(payload) as { events?: TicketEvent[] } | undefined;
-  for (const ticketEvent of batch?.events ?? []) {
+  const attrs = event.activityTaskScheduledEventAttributes;
+  const name = attrs?.activityType?.name ?? 'activity';
+  activities.set(eventId, name);
+  if (name !== 'recordTicket') return;
+  const input = decode(attrs?.input?.payloads?.[0]) as { events?: TicketEvent[] } | undefined;
+  for (const ticketEvent of input?.events ?? []) {
     const escalation = ticketEvent.type === 'escalated';
     const data = ticketEvent.data;
     out.push({

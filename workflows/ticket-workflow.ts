@@ -2,7 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  proxyLocalActivities,
+  proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -31,12 +31,8 @@ import {
   type TicketSnapshot,
 } from './ticket-contract';
 
-// Local activities: short database writes that run inside the workflow task, so a ticket step costs one
-// round trip to Temporal instead of three. Their results (the batch written) are kept in history as markers;
-// retries past a minute are spaced out by durable timers.
-const { recordTicket, assignTicket } = proxyLocalActivities<Activities>({
+const { recordTicket, assignTicket } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  localRetryThreshold: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -46,7 +46,7 @@ export interface VerifyOptions {
 interface WorkflowRecord {
   last: RecordTicketInput;
   events: TicketEvent[];
-  /** A workflow task is under way: its local activities may have written rows its markers don't show yet. */
+  /** The last recordTicket activity has not completed yet. */
   inFlight: boolean;
 }
 
@@ -103,7 +103,6 @@ export async function verifyReadModel(options: VerifyOptions): Promise<VerifyRep
         continue;
       }
       if (record === 'unrecorded' || record.inFlight) {
-        // A local activity's write commits before its marker reaches history: compare on the next run.
         report.inFlight.push(number);
         continue;
       }
@@ -131,7 +130,7 @@ async function listTicketWorkflows(client: Client): Promise<string[]> {
   return [...new Set(numbers)];
 }
 
-/** Reads what recordTicket wrote out of the workflow's history (the latest run). */
+/** Reads the recordTicket inputs out of the workflow's history (the latest run). */
 async function readWorkflowRecord(
   client: Client,
   number: string,
@@ -147,39 +146,30 @@ async function readWorkflowRecord(
       return 'missing';
     throw err;
   }
-  const batches = recordedBatches(history.events ?? []);
-  const latest = batches[batches.length - 1];
+  const scheduled: { id: number; input: RecordTicketInput }[] = [];
+  const completed = new Set<number>();
+  for (const event of history.events ?? []) {
+    const attrs = event.activityTaskScheduledEventAttributes;
+    if (attrs?.activityType?.name === 'recordTicket') {
+      const payload = attrs.input?.payloads?.[0];
+      if (payload)
+        scheduled.push({
+          id: Number(event.eventId),
+          input: defaultPayloadConverter.fromPayload<RecordTicketInput>(payload),
+        });
+    }
+    const done = event.activityTaskCompletedEventAttributes;
+    if (done) completed.add(Number(done.scheduledEventId));
+  }
+  const latest = scheduled[scheduled.length - 1];
   if (!latest) return 'unrecorded';
   const bySeq = new Map<number, TicketEvent>();
-  for (const batch of batches) for (const event of batch.events) bySeq.set(event.seq, event);
+  for (const { input } of scheduled) for (const event of input.events) bySeq.set(event.seq, event);
   return {
-    last: latest,
+    last: latest.input,
     events: [...bySeq.values()].sort((a, b) => a.seq - b.seq),
-    inFlight: workflowTaskOpen(history.events ?? []),
+    inFlight: !completed.has(latest.id),
   };
-}
-
-/** The batches recordTicket wrote, from its local-activity markers (the result is the batch it wrote). */
-function recordedBatches(events: temporal.api.history.v1.IHistoryEvent[]): RecordTicketInput[] {
-  const batches: RecordTicketInput[] = [];
-  for (const event of events) {
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || marker.failure) continue;
-    const meta = marker.details?.data?.payloads?.[0];
-    const result = marker.details?.result?.payloads?.[0];
-    if (!meta || !result) continue;
-    const { activity_type: type } = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(meta);
-    if (type === 'recordTicket') batches.push(defaultPayloadConverter.fromPayload<RecordTicketInput>(result));
-  }
-  return batches;
-}
-
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-
-/** The history ends in a workflow task that has not completed (scheduled or started). */
-function workflowTaskOpen(events: temporal.api.history.v1.IHistoryEvent[]): boolean {
-  const last = events[events.length - 1];
-  return Boolean(last?.workflowTaskScheduledEventAttributes ?? last?.workflowTaskStartedEventAttributes);
 }
 
 /** Each clock's level escalates once per ticket; a second event for the same clock and level is a fault. */

@@ -105,6 +105,7 @@ describe('GET /api/tickets/:id/history: the Temporal history in plain events', (
       data: {
         activity: 'recordTicket',
         attempt: 2,
+        lastFailure: expect.stringContaining('injected failure') as unknown,
       },
     });
     expect(items.find((e) => e.kind === 'escalation')?.summary).toContain('respond deadline was missed');

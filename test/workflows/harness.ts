@@ -59,12 +59,12 @@ export function fakeActivities() {
     return record;
   };
   const activities: Activities = {
-    recordTicket(input: RecordTicketInput): Promise<RecordTicketInput> {
+    recordTicket(input: RecordTicketInput): Promise<void> {
       const record = ticket(input.state.number);
       record.records.push(input);
       for (const event of input.events)
         if (!record.events.some((e) => e.seq === event.seq)) record.events.push(event);
-      return Promise.resolve(input);
+      return Promise.resolve();
     },
     assignTicket(input: AssignTicketInput): Promise<AssignmentResult> {
       const record = ticket(input.number);
