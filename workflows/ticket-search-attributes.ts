@@ -1,4 +1,8 @@
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  type SearchAttributeUpdatePair,
+} from '@temporalio/common';
 import type { TicketState } from '../domain/ticket-types';
 
 /** Typed keys of the search attributes listed in domain/search-attributes.ts, so operators can list tickets in Temporal. */

@@ -79,18 +79,16 @@ async function echodeskLifecycle(client: Client, ref: TicketReference, number: s
     args: [ticketInput(ref, number, policy, 'P3', new Date())],
   });
   // Whoever the dispatch rules picked accepts; before they pick, any technician may take it from the queue.
-  const holder = await handle
-    .executeUpdate(acceptTicketUpdate, { args: [tech, { type: 'accept' }] })
-    .then(
-      () => tech,
-      async (): Promise<StaffActor> => {
-        const { state } = await handle.query(ticketStateQuery);
-        if (!state.assignee) throw new Error(`ticket ${number} refused the queue accept but has no assignee`);
-        const assignee: StaffActor = { ...state.assignee, kind: 'staff', roles: ['technician'] };
-        await handle.executeUpdate(acceptTicketUpdate, { args: [assignee, { type: 'accept' }] });
-        return assignee;
-      },
-    );
+  const holder = await handle.executeUpdate(acceptTicketUpdate, { args: [tech, { type: 'accept' }] }).then(
+    () => tech,
+    async (): Promise<StaffActor> => {
+      const { state } = await handle.query(ticketStateQuery);
+      if (!state.assignee) throw new Error(`ticket ${number} refused the queue accept but has no assignee`);
+      const assignee: StaffActor = { ...state.assignee, kind: 'staff', roles: ['technician'] };
+      await handle.executeUpdate(acceptTicketUpdate, { args: [assignee, { type: 'accept' }] });
+      return assignee;
+    },
+  );
   await handle.executeUpdate(resolveTicketUpdate, {
     args: [holder, { type: 'resolve', resolution: '重启AP' }],
   });
