@@ -65,6 +65,8 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
     known ??
     new AppError(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged.');
   if (!known) req.log.error({ err }, 'unhandled error');
+  else if (problem.status >= 500)
+    req.log.warn({ err: (err as { cause?: unknown }).cause ?? err }, problem.detail);
   res
     .status(problem.status)
     .type('application/problem+json')

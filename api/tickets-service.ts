@@ -71,13 +71,15 @@ export async function submitTicket(
     allocateNumber(client, deps.policy.calendar.timezone, submittedAt, hash, options.idempotencyKey),
   );
   // On a replay the first request's workflow may not have started yet (its API died in between): starting again is safe.
-  await deps.temporal.workflow.start('ticketWorkflow', {
-    workflowId: ticketWorkflowId(number),
-    taskQueue: deps.config.ECHODESK_TASK_QUEUE,
-    args: [{ ...input, number }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-  });
+  await deps.temporal.workflow
+    .start('ticketWorkflow', {
+      workflowId: ticketWorkflowId(number),
+      taskQueue: deps.config.ECHODESK_TASK_QUEUE,
+      args: [{ ...input, number }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    })
+    .catch((err: unknown) => abandonIntake(deps, number, options.idempotencyKey, err));
   const { secret, publicUrl } = deps.config;
   return {
     replayed,
@@ -89,6 +91,23 @@ export async function submitTicket(
       trackingUrl: trackingUrl(publicUrl, secret, number),
     },
   };
+}
+
+/**
+ * Temporal did not take the ticket: without an Idempotency-Key nobody can resume it, so its number is
+ * given up; with one, the intake stays and a retry with the same key starts the same ticket.
+ */
+async function abandonIntake(
+  deps: ApiDeps,
+  number: string,
+  idempotencyKey: string | undefined,
+  err: unknown,
+): Promise<never> {
+  if (!idempotencyKey) await deps.pool.query('DELETE FROM ticket_intake WHERE number = $1', [number]);
+  const retry = idempotencyKey ? ' Retry with the same Idempotency-Key.' : ' Please try again.';
+  throw Object.assign(AppError.unavailable(`The desk cannot open tickets right now.${retry}`), {
+    cause: err,
+  });
 }
 
 async function allocateNumber(
