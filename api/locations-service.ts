@@ -1,18 +1,10 @@
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { query, queryOne, type Queryable } from '../db/pool';
+import type { LocationRecord } from '../domain/ticket-types';
 import { AppError } from './errors';
 
-export interface Location {
-  code: string;
-  campus: string;
-  building: string;
-  floor: string | null;
-  room: string | null;
-  zone: string;
-  kind: string;
-  active: boolean;
-}
+export type Location = LocationRecord;
 
 const optionalText = (max: number) =>
   z

@@ -2,20 +2,12 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { query } from '../db/pool';
 import { visibility, type Viewer } from '../domain/authz';
-import type { PublicStaff, TicketStatus } from '../domain/ticket-types';
+import { TICKET_STATUSES, type PublicStaff, type TicketStatus } from '../domain/ticket-types';
 import { AppError } from './errors';
 import { boundSql, DateOrInstant } from './query-params';
 import { TicketNumber } from './schemas';
 
-const STATUSES: readonly TicketStatus[] = [
-  'submitted',
-  'assigned',
-  'in_progress',
-  'paused',
-  'resolved',
-  'closed',
-  'cancelled',
-];
+const STATUSES = TICKET_STATUSES;
 const code = (what: string) =>
   z
     .string()

@@ -10,7 +10,7 @@ import type {
   StaffRef,
   TicketEvent,
   TicketInput,
-  TicketLocation,
+  LocationRecord,
   TicketState,
   TicketView,
 } from '../domain/ticket-types';
@@ -43,10 +43,6 @@ export interface TicketReceipt {
 export interface TicketDetail extends TicketView {
   events: TicketEvent[];
   allowedActions: string[];
-}
-
-interface LocationRow extends TicketLocation {
-  active: boolean;
 }
 
 const REQUESTER_ACTIONS: readonly ActionName[] = ['confirm', 'reject'];
@@ -147,7 +143,7 @@ async function buildTicketInput(
   submittedAt: Date,
 ): Promise<Omit<TicketInput, 'number'>> {
   const code = body.locationCode.toUpperCase();
-  const location = await queryOne<LocationRow>(
+  const location = await queryOne<LocationRecord>(
     deps.pool,
     'SELECT code, campus, building, floor, room, zone, kind, active FROM locations WHERE code = $1',
     [code],

@@ -2,17 +2,9 @@ import { technician, testPolicy, ticketInput } from '../test/workflows/fixtures'
 import { AUTHZ_MATRIX, decide, ROLES, type OperationId, type Role } from './authz';
 import { openTicket } from './ticket-machine';
 import { refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
-import type { Actor, TicketState, TicketStatus } from './ticket-types';
+import { TICKET_STATUSES, type Actor, type TicketState } from './ticket-types';
 
-const STATUSES: TicketStatus[] = [
-  'submitted',
-  'assigned',
-  'in_progress',
-  'paused',
-  'resolved',
-  'closed',
-  'cancelled',
-];
+const STATUSES = TICKET_STATUSES;
 const priorities = Object.keys(testPolicy.priorities);
 
 const COMMANDS: TicketCommand[] = [

@@ -1,6 +1,13 @@
 import { openTicket } from './ticket-machine';
 import { allowedCommands, refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
-import type { Actor, StaffActor, StaffRole, TicketState, TicketStatus } from './ticket-types';
+import {
+  TICKET_STATUSES,
+  type Actor,
+  type StaffActor,
+  type StaffRole,
+  type TicketState,
+  type TicketStatus,
+} from './ticket-types';
 import { parseSlaPolicy } from './sla-policy';
 
 const policy = parseSlaPolicy({
@@ -39,15 +46,7 @@ const ACTORS = {
 };
 type ActorName = keyof typeof ACTORS;
 
-const STATUSES: TicketStatus[] = [
-  'submitted',
-  'assigned',
-  'in_progress',
-  'paused',
-  'resolved',
-  'closed',
-  'cancelled',
-];
+const STATUSES = TICKET_STATUSES;
 
 /** A P3 ticket in `status`: unassigned while submitted, held by tech1 from then on, owned by tech1 once accepted. */
 function ticketIn(status: TicketStatus): TicketState {

@@ -4,6 +4,17 @@ import type { SlaPolicy } from './sla-policy';
 export type TicketStatus =
   'submitted' | 'assigned' | 'in_progress' | 'paused' | 'resolved' | 'closed' | 'cancelled';
 
+/** Every status, in lifecycle order. */
+export const TICKET_STATUSES: readonly TicketStatus[] = [
+  'submitted',
+  'assigned',
+  'in_progress',
+  'paused',
+  'resolved',
+  'closed',
+  'cancelled',
+];
+
 export const OPEN_STATUSES: readonly TicketStatus[] = [
   'submitted',
   'assigned',
@@ -66,6 +77,11 @@ export interface TicketLocation {
   room: string | null;
   zone: string;
   kind: string;
+}
+
+/** A location as reference data has it: the ticket's view of the place plus whether it is in service. */
+export interface LocationRecord extends TicketLocation {
+  active: boolean;
 }
 
 export interface TicketCategory {

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { decide, type OperationId } from '../../domain/authz';
-import type { StaffActor } from '../../domain/ticket-types';
+import { TICKET_STATUSES, type StaffActor } from '../../domain/ticket-types';
 import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
 import {
@@ -26,15 +26,7 @@ import { describeHistory } from './history-words';
 import { getTicketHistory } from '../ticket-history';
 import { REPORT_GROUPS, slaReport, slaReportCsv, SlaReportQuery, type SlaFigures } from '../reports-service';
 
-const STATUSES = [
-  'submitted',
-  'assigned',
-  'in_progress',
-  'paused',
-  'resolved',
-  'closed',
-  'cancelled',
-] as const;
+const STATUSES = TICKET_STATUSES;
 
 const OPEN: readonly string[] = ['submitted', 'assigned', 'in_progress', 'paused'];
 
