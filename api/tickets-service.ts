@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { PoolClient } from 'pg';
-import { queryOne, withTransaction } from '../db/pool';
+import type { Pool } from 'pg';
+import { queryOne } from '../db/pool';
 import { allowedCommands, type TicketCommand } from '../domain/ticket-rules';
 import type {
   Actor,
   StaffActor,
   StaffRef,
   TicketEvent,
+  TicketCategory,
   TicketInput,
   LocationRecord,
   TicketState,
@@ -47,8 +48,16 @@ export interface TicketDetail extends TicketView {
 
 const REQUESTER_ACTIONS: readonly ActionName[] = ['confirm', 'reject'];
 
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The year of `at` in the desk's zone (ticket numbers restart each year); building a formatter costs far more than using it. */
 function ticketYear(timezone: string, at: Date): string {
-  return new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' }).format(at);
+  let format = yearFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' });
+    yearFormats.set(timezone, format);
+  }
+  return format.format(at);
 }
 
 const requestHash = (body: NewTicket): string =>
@@ -63,8 +72,12 @@ export async function submitTicket(
   const submittedAt = new Date();
   const input = await buildTicketInput(deps, body, options.staff, submittedAt);
   const hash = requestHash(body);
-  const { number, replayed } = await withTransaction(deps.pool, (client) =>
-    allocateNumber(client, deps.policy.calendar.timezone, submittedAt, hash, options.idempotencyKey),
+  const { number, replayed } = await allocateNumber(
+    deps.pool,
+    deps.policy.calendar.timezone,
+    submittedAt,
+    hash,
+    options.idempotencyKey,
   );
   // On a replay the first request's workflow may not have started yet (its API died in between): starting again is safe.
   await deps.temporal.workflow
@@ -106,28 +119,32 @@ async function abandonIntake(
   });
 }
 
+/**
+ * Takes the next ticket number and records the intake in one statement (no transaction round trips on
+ * the hot path). A repeated Idempotency-Key inserts nothing and returns the first request's number;
+ * the sequence value it drew is left unused, as PostgreSQL sequences do on any rollback.
+ */
 async function allocateNumber(
-  client: PoolClient,
+  pool: Pool,
   timezone: string,
   at: Date,
   hash: string,
   idempotencyKey: string | undefined,
 ): Promise<{ number: string; replayed: boolean }> {
-  const seq = await queryOne<{ n: string }>(client, "SELECT nextval('ticket_number_seq')::text AS n");
-  const number = `R${ticketYear(timezone, at)}-${(seq?.n ?? '0').padStart(6, '0')}`;
   const inserted = await queryOne<{ number: string }>(
-    client,
-    `INSERT INTO ticket_intake (number, idempotency_key, request_hash) VALUES ($1, $2, $3)
+    pool,
+    `INSERT INTO ticket_intake (number, idempotency_key, request_hash)
+     VALUES ('R' || $1::text || '-' || lpad(nextval('ticket_number_seq')::text, 6, '0'), $2, $3)
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING number`,
-    [number, idempotencyKey ?? null, hash],
+    [ticketYear(timezone, at), idempotencyKey ?? null, hash],
   );
-  if (inserted) return { number, replayed: false };
+  if (inserted) return { number: inserted.number, replayed: false };
   const earlier = await queryOne<{ number: string; request_hash: string }>(
-    client,
+    pool,
     'SELECT number, request_hash FROM ticket_intake WHERE idempotency_key = $1',
     [idempotencyKey],
   );
-  if (!earlier) throw new Error('Idempotency record vanished during the transaction');
+  if (!earlier) throw new Error('Idempotency record vanished after a conflict on its key');
   if (earlier.request_hash !== hash) {
     throw AppError.unprocessable('This Idempotency-Key was already used for a different request.', [
       { field: 'Idempotency-Key', message: 'was used for a different request body' },
@@ -143,11 +160,17 @@ async function buildTicketInput(
   submittedAt: Date,
 ): Promise<Omit<TicketInput, 'number'>> {
   const code = body.locationCode.toUpperCase();
-  const location = await queryOne<LocationRecord>(
+  // One round trip for both references: the place (if any) and the active category (if any).
+  const refs = await queryOne<{ location: LocationRecord | null; category: TicketCategory | null }>(
     deps.pool,
-    'SELECT code, campus, building, floor, room, zone, kind, active FROM locations WHERE code = $1',
-    [code],
+    `SELECT (SELECT json_build_object('code', code, 'campus', campus, 'building', building, 'floor', floor,
+                                      'room', room, 'zone', zone, 'kind', kind, 'active', active)
+               FROM locations WHERE code = $1) AS location,
+            (SELECT json_build_object('code', code, 'name', name, 'nameEn', name_en, 'skill', skill)
+               FROM categories WHERE code = $2 AND active) AS category`,
+    [code, body.category],
   );
+  const location = refs?.location;
   if (!location)
     throw AppError.unprocessable(`Unknown location ${code}.`, [
       { field: 'locationCode', message: 'no such location' },
@@ -157,11 +180,7 @@ async function buildTicketInput(
       { field: 'locationCode', message: 'the location is deactivated' },
     ]);
   }
-  const category = await queryOne<{ code: string; name: string; nameEn: string; skill: string }>(
-    deps.pool,
-    'SELECT code, name, name_en AS "nameEn", skill FROM categories WHERE code = $1 AND active',
-    [body.category],
-  );
+  const category = refs.category;
   if (!category) {
     throw AppError.unprocessable(`Unknown category ${body.category}.`, [
       { field: 'category', message: 'no such category' },

@@ -35,6 +35,8 @@ export interface EmbeddedPostgres {
   /** URL of the `postgres` maintenance database, for CREATE/DROP DATABASE. */
   adminUrl: string;
   port: number;
+  /** Process id of the postmaster (its backends are its children). */
+  pid: number;
   /** Fast shutdown; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -68,7 +70,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await stop();
     throw err;
   }
-  return { url: connectionUrl(password, port, database), adminUrl, port, stop };
+  return { url: connectionUrl(password, port, database), adminUrl, port, pid: postmasterPid, stop };
 }
 
 export interface ResolvedDatabase {

@@ -239,9 +239,24 @@ function wallClockToInstant(day: number, minuteOfDay: number, timeZone: string):
   return withBefore;
 }
 
+/** Offsets already computed, by zone and whole second: clock arithmetic asks for the same days again and again. */
+const offsets = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 4096;
+
 /** Offset of `timeZone` from UTC at instant `ms` (local minus UTC), in ms. */
 function offsetMs(ms: number, timeZone: string): number {
   const wholeSecond = Math.floor(ms / 1000) * 1000;
+  const key = `${timeZone}@${wholeSecond}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = computeOffsetMs(wholeSecond, timeZone);
+    if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function computeOffsetMs(wholeSecond: number, timeZone: string): number {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(wholeSecond)) {
     if (part.type !== 'literal') {

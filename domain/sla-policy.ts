@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { durationErrorMessage, isDuration, parseDuration } from './duration';
 import { isCalendarDate, isTimeOfDay, isTimeZone, minutesOfDay, workingDayMs } from './sla-clock';
+import { PRIORITY_NAME } from './sla-priorities';
 
 export const ROLES = ['owner', 'assignee', 'team_lead', 'dispatcher', 'manager', 'requester'] as const;
 export type Role = (typeof ROLES)[number];
@@ -81,8 +82,6 @@ export class SlaPolicyError extends Error {
   }
 }
 
-const PRIORITY_NAME = /^P[1-9]$/;
-
 /** The policy file as written; durations are still strings. */
 export type SlaPolicyFile = z.output<typeof SlaPolicyFileSchema>;
 
@@ -95,38 +94,8 @@ export function parseSlaPolicy(json: unknown): SlaPolicy {
   return resolvePolicy(result.data);
 }
 
-/** The policy's priorities, most urgent first: `["P1", "P2", "P3"]`. */
-export function priorities(policy: SlaPolicy): string[] {
-  return Object.keys(policy.priorities).sort((a, b) => priorityLevel(a) - priorityLevel(b));
-}
-
-/** Position of `priority` in `priorities(policy)`: 0 is the most urgent. Throws on a priority the policy lacks. */
-export function priorityRank(policy: SlaPolicy, priority: string): number {
-  const rank = priorities(policy).indexOf(priority);
-  if (rank < 0) {
-    throw new Error(
-      `unknown priority ${JSON.stringify(priority)}; the policy has ${priorities(policy).join(', ')}`,
-    );
-  }
-  return rank;
-}
-
-/** The next more urgent priority the policy defines (P3 → P2 in a P1-P3 policy); the most urgent stays.
- *
- * A priority the policy lacks (a ticket from before a policy change) still rises to the nearest
- * more urgent one the policy has, so an escalation never fails for it.
- */
-export function raisedPriority(policy: SlaPolicy, priority: string): string {
-  if (!PRIORITY_NAME.test(priority)) {
-    throw new Error(`${JSON.stringify(priority)} is not a priority name like "P1"`);
-  }
-  const moreUrgent = priorities(policy).filter((name) => priorityLevel(name) < priorityLevel(priority));
-  return moreUrgent.at(-1) ?? priority;
-}
-
-function priorityLevel(priority: string): number {
-  return Number(priority.slice(1));
-}
+// Priority order lives in a module without zod, so the workflow bundle stays small (see sla-priorities.ts).
+export { priorities, priorityRank, raisedPriority } from './sla-priorities';
 
 // ---- File schema ----------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import { addClockTime, clockTimeBetween } from './sla-clock';
-import { raisedPriority, type SlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-policy';
+import { raisedPriority } from './sla-priorities';
 import type { TicketCommand } from './ticket-rules';
 import type {
   Actor,

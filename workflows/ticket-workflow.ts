@@ -2,7 +2,9 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -19,7 +21,7 @@ import {
   type AssignmentRequest,
   type Step,
 } from '../domain/ticket-machine';
-import { refuse, type TicketCommand } from '../domain/ticket-rules';
+import { refuse, type Refusal, type TicketCommand } from '../domain/ticket-rules';
 import type { Actor, TicketEvent, TicketInput, TicketState } from '../domain/ticket-types';
 import { toView } from '../domain/ticket-view';
 import { ticketSearchAttributes } from './ticket-search-attributes';
@@ -31,10 +33,26 @@ import {
   type TicketSnapshot,
 } from './ticket-contract';
 
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 const { recordTicket, assignTicket } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry,
 });
+/** The opening runs inside the first workflow task: one task and no activity tasks for the server to route. */
+const { openTicket: openTicketActivity } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry,
+});
+
+/** Patch id of the opening in one workflow task (docs/workflow-versioning.md); older histories dispatch and record as activities. */
+export const OPEN_IN_FIRST_TASK = 'open-in-first-task';
+
+const refusalFailure = (refusal: Refusal): ApplicationFailure =>
+  ApplicationFailure.create({
+    type: REFUSAL_FAILURE_TYPES[refusal.code],
+    message: refusal.message,
+    nonRetryable: true,
+  });
 
 /** One durable workflow per ticket: dispatch, the two SLA clocks with their escalation ladders, and the survey. */
 export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome> {
@@ -46,6 +64,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
   let assignment: AssignmentRequest | null = opened.assignment;
   let persistedSeq = 0;
   let working = false;
+  /** The opening's local activity is running; commands wait for it (only possible if it outlasts a workflow task). */
+  let opening = false;
   /** The state changed without an event (a clock marked breached), so the read model must be rewritten. */
   let dirty = false;
   let indexed = '';
@@ -73,6 +93,12 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
     setHandler(
       definition,
       async (actor: Actor, command: TicketCommand) => {
+        if (opening) {
+          await condition(() => !opening);
+          // Validated against the state before dispatch; the dispatch decision may have changed the answer.
+          const refusal = refuse(state, command, actor, priorities);
+          if (refusal) throw refusalFailure(refusal);
+        }
         commit(applyCommand(state, command, actor, Date.now(), policy));
         const target = state.seq;
         await condition(() => persistedSeq >= target && assignment == null && !working);
@@ -81,16 +107,42 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       {
         validator: (actor: Actor, command: TicketCommand) => {
           const refusal = refuse(state, command, actor, priorities);
-          if (refusal) {
-            throw ApplicationFailure.create({
-              type: REFUSAL_FAILURE_TYPES[refusal.code],
-              message: refusal.message,
-              nonRetryable: true,
-            });
-          }
+          if (refusal) throw refusalFailure(refusal);
         },
       },
     );
+  }
+
+  const dispatchInput = (request: AssignmentRequest, atMs: number) => ({
+    number: input.number,
+    requestKey: `${input.number}:${state.seq}`,
+    timezone: policy.calendar.timezone,
+    skill: state.category.skill,
+    zone: state.location.zone,
+    team: request.team,
+    exclude: request.exclude,
+    atMs,
+  });
+
+  if (assignment != null && patched(OPEN_IN_FIRST_TASK)) {
+    // Dispatch and the first write in one local activity; the same pure step applied here is what it wrote.
+    const request: AssignmentRequest = assignment;
+    const atMs = Date.now();
+    opening = true;
+    const { assignment: result } = await openTicketActivity({
+      dispatch: dispatchInput(request, atMs),
+      request,
+      state,
+      events: unpersisted,
+      policy,
+    });
+    const step = applyAssignment(state, request, result, atMs);
+    state = step.state;
+    assignment = step.assignment;
+    unpersisted = [];
+    persistedSeq = state.seq;
+    opening = false;
+    index();
   }
 
   for (;;) {
@@ -98,16 +150,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       const request: AssignmentRequest = assignment;
       working = true;
       assignment = null;
-      const result = await assignTicket({
-        number: input.number,
-        requestKey: `${input.number}:${state.seq}`,
-        timezone: policy.calendar.timezone,
-        skill: state.category.skill,
-        zone: state.location.zone,
-        team: request.team,
-        exclude: request.exclude,
-        atMs: Date.now(),
-      });
+      const result = await assignTicket(dispatchInput(request, Date.now()));
       commit(applyAssignment(state, request, result, Date.now()));
       working = false;
       continue;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on every Linux build in use). */
@@ -28,6 +28,33 @@ export function sampleProcess(pid: number): ProcSample | undefined {
   }
 }
 
+/** Ids of the children of `pid` (every thread's children), from /proc. */
+function childPids(pid: number): number[] {
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    return tasks.flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** CPU and memory of a process and all its descendants (e.g. a postmaster and its backends), summed. */
+export function sampleProcessTree(pid: number): ProcSample | undefined {
+  const root = sampleProcess(pid);
+  if (!root) return undefined;
+  const total = { ...root };
+  for (const child of childPids(pid)) {
+    const s = sampleProcessTree(child);
+    if (!s) continue;
+    total.cpuSeconds += s.cpuSeconds;
+    total.rssBytes += s.rssBytes;
+    total.peakRssBytes += s.peakRssBytes;
+  }
+  return total;
+}
+
 /** Follows a process over a measured window: CPU used in the window and the peak RSS seen. */
 export class ProcessMeter {
   private startCpu: number | undefined;
@@ -40,6 +67,8 @@ export class ProcessMeter {
   constructor(
     private readonly pid: () => number | undefined,
     readonly label: string,
+    /** Count the process's descendants too (a postmaster's backends). */
+    private readonly tree = false,
   ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), 1000);
@@ -48,11 +77,17 @@ export class ProcessMeter {
 
   private sample(): void {
     const pid = this.pid();
-    const s = pid === undefined ? undefined : sampleProcess(pid);
+    const s = pid === undefined ? undefined : (this.tree ? sampleProcessTree : sampleProcess)(pid);
     if (!s) return;
     this.startCpu ??= s.cpuSeconds;
     this.lastCpu = s.cpuSeconds;
     this.peak = Math.max(this.peak, s.peakRssBytes);
+  }
+
+  /** CPU seconds used since the meter started, sampled now. */
+  cpuSoFar(): number {
+    this.sample();
+    return this.lastCpu - (this.startCpu ?? this.lastCpu);
   }
 
   stop(): MeterReport {
@@ -85,8 +120,12 @@ export function formatMeter(m: MeterReport): string {
 }
 
 /** Runs a TypeScript entry point as its own Node process (no npx wrapper, so the pid is the process measured), with IPC. */
-export function spawnTs(entry: string, env: NodeJS.ProcessEnv, opts: { quiet?: boolean } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.resolve(entry)], {
+export function spawnTs(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  opts: { quiet?: boolean; nodeArgs?: readonly string[] } = {},
+): ChildProcess {
+  return spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.resolve(entry)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });

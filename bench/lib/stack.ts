@@ -21,6 +21,8 @@ export interface BenchStackOptions {
   /** Keep the data folder after stop (default: removed). */
   keep?: boolean;
   sqlitePragmas?: readonly string[];
+  /** Dev server dynamic config (`KEY=VALUE`). */
+  dynamicConfig?: readonly string[];
   /** An existing (migrated or empty) database to use instead of an embedded PostgreSQL of its own. */
   databaseUrl?: string;
   log?: (line: string) => void;
@@ -33,6 +35,8 @@ export interface BenchStack {
   temporalAddress: string;
   pool: Pool;
   client: Client;
+  /** Pid of the embedded PostgreSQL's postmaster (undefined with an external database). */
+  postgresPid(): number | undefined;
   /** Pid of the Temporal dev server now running. */
   temporalPid(): number | undefined;
   /** SIGKILLs the dev server and starts it again on the same SQLite file and port. */
@@ -55,11 +59,12 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
       uiPort: 0,
       searchAttributes: SEARCH_ATTRIBUTES,
       sqlitePragmas: opts.sqlitePragmas,
+      dynamicConfig: opts.dynamicConfig,
       log,
     });
   const [pg, firstDev] = await Promise.all([
     opts.databaseUrl
-      ? { url: opts.databaseUrl, port: 'external', stop: () => Promise.resolve() }
+      ? { url: opts.databaseUrl, port: 'external', pid: undefined, stop: () => Promise.resolve() }
       : startEmbeddedPostgres({ dataDir, port: 0, log }),
     startTemporal(0),
   ]);
@@ -78,6 +83,7 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
     temporalAddress: dev.address,
     pool,
     client,
+    postgresPid: () => pg.pid,
     temporalPid: () => pid,
     async killAndRestartTemporal() {
       const port = Number(dev.address.slice(dev.address.lastIndexOf(':') + 1));

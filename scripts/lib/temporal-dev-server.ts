@@ -50,6 +50,8 @@ export interface TemporalDevServerOptions {
   searchAttributes: readonly DevServerSearchAttribute[];
   /** `PRAGMA=VALUE` statements for the SQLite store (the CLI's --sqlite-pragma), e.g. "synchronous=NORMAL". */
   sqlitePragmas?: readonly string[];
+  /** `KEY=VALUE` dynamic config settings (the CLI's --dynamic-config-value), e.g. "system.enableActivityEagerExecution=true". */
+  dynamicConfig?: readonly string[];
   /** Receives notices such as "preferred port busy"; default silent. */
   log?: (line: string) => void;
   /** How long to wait for the frontend to answer; default 60 s. */
@@ -134,6 +136,7 @@ function spawnServer(opts: TemporalDevServerOptions, paths: Paths, ports: { port
   for (const attribute of opts.searchAttributes)
     args.push('--search-attribute', `${attribute.name}=${attribute.type}`);
   for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
+  for (const setting of opts.dynamicConfig ?? []) args.push('--dynamic-config-value', setting);
   args.push('--log-level', 'warn');
   const out = openSync(paths.logFile, 'w');
   try {

@@ -7,7 +7,8 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import type { Activities, AssignTicketInput, RecordTicketInput } from '../../activities';
+import type { Activities, AssignTicketInput, OpenTicketInput, RecordTicketInput } from '../../activities';
+import { openTicketWith } from '../../activities/open-ticket';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { AssignmentResult } from '../../domain/ticket-machine';
 import type { TicketCommand } from '../../domain/ticket-rules';
@@ -45,6 +46,8 @@ export interface TicketRecord {
   records: RecordTicketInput[];
   /** Dispatch answers in order; the last one repeats. `null` means nobody suitable. */
   assignees: (StaffRef | null)[];
+  /** Real milliseconds the opening's local activity takes (a slow database), default 0. */
+  openingDelayMs: number;
 }
 
 /** Fake activities keyed by ticket number: they record what the workflow persisted and assign from a script. */
@@ -53,26 +56,33 @@ export function fakeActivities() {
   const ticket = (number: string): TicketRecord => {
     let record = tickets.get(number);
     if (!record) {
-      record = { events: [], assignCalls: [], records: [], assignees: [null] };
+      record = { events: [], assignCalls: [], records: [], assignees: [null], openingDelayMs: 0 };
       tickets.set(number, record);
     }
     return record;
   };
+  const recordTicket = (input: RecordTicketInput): Promise<void> => {
+    const record = ticket(input.state.number);
+    record.records.push(input);
+    for (const event of input.events)
+      if (!record.events.some((e) => e.seq === event.seq)) record.events.push(event);
+    return Promise.resolve();
+  };
+  const assignTicket = (input: AssignTicketInput): Promise<AssignmentResult> => {
+    const record = ticket(input.number);
+    record.assignCalls.push(input);
+    const next = record.assignees.length > 1 ? record.assignees.shift() : record.assignees[0];
+    return Promise.resolve(
+      next ? { assignee: next, reason: 'scripted' } : { assignee: null, reason: 'nobody suitable' },
+    );
+  };
   const activities: Activities = {
-    recordTicket(input: RecordTicketInput): Promise<void> {
-      const record = ticket(input.state.number);
-      record.records.push(input);
-      for (const event of input.events)
-        if (!record.events.some((e) => e.seq === event.seq)) record.events.push(event);
-      return Promise.resolve();
-    },
-    assignTicket(input: AssignTicketInput): Promise<AssignmentResult> {
-      const record = ticket(input.number);
-      record.assignCalls.push(input);
-      const next = record.assignees.length > 1 ? record.assignees.shift() : record.assignees[0];
-      return Promise.resolve(
-        next ? { assignee: next, reason: 'scripted' } : { assignee: null, reason: 'nobody suitable' },
-      );
+    recordTicket,
+    assignTicket,
+    async openTicket(input: OpenTicketInput) {
+      const { openingDelayMs } = ticket(input.dispatch.number);
+      if (openingDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, openingDelayMs));
+      return openTicketWith(assignTicket, recordTicket, input);
     },
   };
   return { activities, ticket };
@@ -151,6 +161,10 @@ export interface StartOptions {
   /** Submission time; defaults to the server's now. Pass the instant just slept to, so deadlines come out exact. */
   submittedAtMs?: number;
   input?: Partial<TicketInput>;
+  /** See TicketRecord.openingDelayMs; with a delay, start() returns without waiting for the opening. */
+  openingDelayMs?: number;
+  /** The workflow task timeout (server default 10 s); a local activity longer than it spans several tasks. */
+  workflowTaskTimeout?: string;
 }
 
 /** One time-skipping server, one bundle and one background worker over fake activities, for one test file. */
@@ -206,6 +220,7 @@ export class WorkflowLab {
     const submittedAtMs = options.submittedAtMs ?? (await this.now());
     const record = this.fake.ticket(number);
     record.assignees = options.assignees ?? [null];
+    record.openingDelayMs = options.openingDelayMs ?? 0;
     const input = ticketInput(number, {
       priority: options.priority ?? 'P1',
       submittedAt: new Date(submittedAtMs).toISOString(),
@@ -216,9 +231,10 @@ export class WorkflowLab {
       workflowId: ticketWorkflowId(number),
       taskQueue: TEST_TASK_QUEUE,
       args: [input],
+      ...(options.workflowTaskTimeout ? { workflowTaskTimeout: options.workflowTaskTimeout } : {}),
     });
     const probe = new TicketProbe(handle, number, submittedAtMs, record);
-    await probe.waitFor((s) => s.seq >= 2);
+    if (record.openingDelayMs === 0) await probe.waitFor((s) => s.seq >= 2);
     return probe;
   }
 }

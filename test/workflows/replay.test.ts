@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { OPEN_IN_FIRST_TASK } from '../../workflows/ticket-workflow';
 import { workflowBundle } from './harness';
 
 const HISTORIES_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
@@ -38,4 +39,25 @@ describe('replay of recorded ticket histories', () => {
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
     },
   );
+
+  test('when the fixtures are read, then both openings are guarded: activities (v1) and the first-task local activity', () => {
+    const patchesOf = (file: string) =>
+      loadHistory(file)
+        .events.flatMap((e) => (e.markerRecordedEventAttributes?.markerName === 'core_patch' ? [e] : []))
+        .map((e) =>
+          Buffer.from(
+            e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data ?? [],
+          ).toString(),
+        );
+    expect(patchesOf('happy-path.v1.json')).toEqual([]);
+    expect(patchesOf('happy-path.json').join()).toContain(OPEN_IN_FIRST_TASK);
+  });
+});
+
+describe('the workflow bundle', () => {
+  test('when the workflows are bundled, then no schema or I/O library is in it (each is evaluated again for every new ticket)', async () => {
+    const { code } = await workflowBundle();
+    for (const heavy of ['zod', 'pg', 'express', 'handlebars', 'pino'])
+      expect(code).not.toContain(`/node_modules/${heavy}/`);
+  });
 });

@@ -133,6 +133,28 @@ describe('ticket transitions (time-skipping)', () => {
     expect(await ticket.handle.result()).toEqual({ number: ticket.number, status: 'cancelled', events: 4 });
   });
 
+  test('when commands arrive while a slow opening is still dispatching, then they wait for it and are judged against its outcome', async () => {
+    // The opening's local activity outlasts the workflow task (1 s here), so the SDK keeps the task alive
+    // with new tasks, and updates reach the workflow before the dispatch answer is in.
+    const ticket = await lab().start({
+      policy: allDayPolicy,
+      assignees: [tech1],
+      openingDelayMs: 2500,
+      workflowTaskTimeout: '1s',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // Validated while the ticket was still `submitted`; once tech1 holds it, tech2 may no longer take it.
+    const [refusal, cancelled] = await Promise.all([
+      ticket.refusal(tech2, { type: 'accept' }),
+      ticket.act(requester, { type: 'cancel', reason: null }),
+    ]);
+    expect(refusal).toBe('Conflict');
+    expect(cancelled.state.status).toBe('cancelled');
+    await ticket.waitFor((s) => s.status === 'cancelled');
+    expect(ticket.events.map((e) => `${e.seq}:${e.type}`)).toEqual(['1:submitted', '2:assigned', '3:cancelled']);
+    expect(ticket.record.records.map((r) => r.state.status)).toEqual(['assigned', 'cancelled']);
+  });
+
   test('when a dispatcher cancels, then a reason is required and recorded', async () => {
     const ticket = await lab().start({ policy: allDayPolicy, assignees: [tech1] });
     expect(await ticket.refusal(dispatcher, { type: 'cancel', reason: null })).toBe('Invalid');
