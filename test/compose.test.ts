@@ -30,6 +30,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition?: string }>;
   container_name?: string;
   healthcheck?: { test?: StringOrList };
+  cpu_shares?: number;
 }
 
 interface ComposeConfig {
@@ -191,6 +192,11 @@ describe('docker-compose.yml', () => {
     }
     expect(asList(api.command)).toEqual(['node', 'dist/api/main.js']);
     expect(asList(worker.command)).toEqual(['node', 'dist/worker/main.js']);
+  });
+
+  it('when api and worker share a host, then intake comes first: the worker has the smaller CPU weight', () => {
+    const weight = (name: string) => Number(service(config, name).cpu_shares ?? 1024);
+    expect(weight('worker')).toBeLessThan(weight('api'));
   });
 
   it('when the app connects, then it uses the echodesk database on postgres and Temporal at temporal:7233', () => {

@@ -30,7 +30,8 @@ function post(url: string, body: string): Promise<number> {
 
 /**
  * The load generator, a process of its own: submits tickets over HTTP at a fixed (open-loop) rate
- * for each step of BENCH_RATES and sends one `{ type: 'step', ... }` IPC message per step.
+ * for each step of BENCH_RATES, sends one `{ type: 'step', ... }` IPC message per step and waits for
+ * any message back before the next.
  */
 async function main(): Promise<void> {
   const url = `${process.env.BENCH_API_URL}/api/tickets`;
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
       startedAtMs,
       sentUntilMs,
     });
+    // The parent answers once the desk has worked off this step, so every rate starts from a quiet desk.
+    await new Promise<void>((resolve) => process.once('message', () => resolve()));
   }
   process.send?.({ type: 'done' });
   process.disconnect?.();
