@@ -151,7 +151,11 @@ describe('ticket transitions (time-skipping)', () => {
     expect(refusal).toBe('Conflict');
     expect(cancelled.state.status).toBe('cancelled');
     await ticket.waitFor((s) => s.status === 'cancelled');
-    expect(ticket.events.map((e) => `${e.seq}:${e.type}`)).toEqual(['1:submitted', '2:assigned', '3:cancelled']);
+    expect(ticket.events.map((e) => `${e.seq}:${e.type}`)).toEqual([
+      '1:submitted',
+      '2:assigned',
+      '3:cancelled',
+    ]);
     expect(ticket.record.records.map((r) => r.state.status)).toEqual(['assigned', 'cancelled']);
   });
 
