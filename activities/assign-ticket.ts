@@ -32,13 +32,29 @@ const DISPATCH_LOCK = 0x0ec0de5c;
 const STAFF_REF_SQL = `SELECT s.username, s.name, s.badge, u.name AS unit, s.unit_code AS "unitCode", s.team_code AS "teamCode"
   FROM staff s JOIN service_units u ON u.code = s.unit_code WHERE s.username = $1`;
 
+/** A dispatch decision, the instant it was applied at, and whether this call made it (false: an earlier call with the same key did). */
+export interface Dispatched {
+  result: AssignmentResult;
+  atMs: number;
+  fresh: boolean;
+}
+
 /** Picks the holder by the dispatch rules (skill, zone, on duty, fewest open, round-robin), or none for the dispatcher queue. */
 export async function assignTicket(client: PoolClient, input: AssignTicketInput): Promise<AssignmentResult> {
-  const earlier = await client.query<{ username: string | null; reason: string }>(
-    'SELECT username, reason FROM dispatch_decisions WHERE request_key = $1',
+  return (await dispatchOnce(client, input)).result;
+}
+
+/** `assignTicket`, also telling the instant the decision was made for and whether it is new; a repeated request key returns the first answer. */
+export async function dispatchOnce(client: PoolClient, input: AssignTicketInput): Promise<Dispatched> {
+  const earlier = await client.query<{ username: string | null; reason: string; at_ms: string | null }>(
+    'SELECT username, reason, at_ms FROM dispatch_decisions WHERE request_key = $1',
     [input.requestKey],
   );
-  if (earlier.rows[0]) return withStaff(client, earlier.rows[0].username, earlier.rows[0].reason);
+  const found = earlier.rows[0];
+  if (found) {
+    const result = await withStaff(client, found.username, found.reason);
+    return { result, atMs: found.at_ms == null ? input.atMs : Number(found.at_ms), fresh: false };
+  }
 
   await client.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
   const candidates = await loadCandidates(client, input.team);
@@ -52,12 +68,12 @@ export async function assignTicket(client: PoolClient, input: AssignTicketInput)
   });
   const username = chosen?.username ?? null;
   await client.query(
-    'INSERT INTO dispatch_decisions (request_key, ticket_number, username, reason) VALUES ($1, $2, $3, $4)',
-    [input.requestKey, input.number, username, reason],
+    'INSERT INTO dispatch_decisions (request_key, ticket_number, username, reason, at_ms) VALUES ($1, $2, $3, $4, $5)',
+    [input.requestKey, input.number, username, reason, input.atMs],
   );
   if (username)
     await client.query('UPDATE staff SET last_assigned_at = now() WHERE username = $1', [username]);
-  return withStaff(client, username, reason);
+  return { result: await withStaff(client, username, reason), atMs: input.atMs, fresh: true };
 }
 
 async function withStaff(

@@ -1,9 +1,9 @@
 import { log } from '@temporalio/activity';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../db/pool';
 import type { AssignmentResult } from '../domain/ticket-machine';
 import type { NotificationRenderer } from '../lib/notification-renderer';
-import { assignTicket, type AssignTicketInput } from './assign-ticket';
+import { assignTicket, dispatchOnce, type AssignTicketInput } from './assign-ticket';
 import { openTicketWith, type OpenTicketInput, type OpenTicketResult } from './open-ticket';
 import {
   enqueueNotifications,
@@ -22,27 +22,37 @@ export interface ActivityDeps {
 
 /** Every side effect of a ticket workflow; idempotent, because Temporal retries activities. */
 export function createActivities({ pool, render, links }: ActivityDeps) {
-  /** Writes a batch of events, the ticket row, survey answers and the messages the events send, in one transaction. */
-  async function recordTicket(input: RecordTicketInput): Promise<void> {
-    const messages = await withTransaction(pool, async (client) => {
-      await upsertTicketRow(client, input);
-      await insertEvents(client, input.state.number, input.events);
-      await insertSurveyAnswers(client, input.state.number, input.events);
-      return enqueueNotifications(client, input, render, links);
-    });
+  /** The ticket row, a batch of events, survey answers and the messages the events send, on `client`. */
+  async function writeRecord(client: PoolClient, input: RecordTicketInput): Promise<void> {
+    await upsertTicketRow(client, input);
+    await insertEvents(client, input.state.number, input.events);
+    await insertSurveyAnswers(client, input.state.number, input.events);
+    const messages = await enqueueNotifications(client, input, render, links);
     log.debug('ticket recorded', { number: input.state.number, seq: input.state.seq, messages });
   }
 
-  async function assign(input: AssignTicketInput): Promise<AssignmentResult> {
-    return withTransaction(pool, (client) => assignTicket(client, input));
-  }
-
   return {
-    recordTicket,
-    assignTicket: assign,
-    /** The opening (dispatch plus the first write), run as a local activity inside the ticket's first workflow task. */
+    /** Writes a batch of events, the ticket row, survey answers and the messages the events send, in one transaction. */
+    recordTicket(input: RecordTicketInput): Promise<void> {
+      return withTransaction(pool, (client) => writeRecord(client, input));
+    },
+
+    assignTicket(input: AssignTicketInput): Promise<AssignmentResult> {
+      return withTransaction(pool, (client) => assignTicket(client, input));
+    },
+
+    /**
+     * The opening (dispatch plus the first write), run as a local activity inside the ticket's first
+     * workflow task, in one transaction: a failed write also undoes the dispatch decision, so a retry decides afresh.
+     */
     openTicket(input: OpenTicketInput): Promise<OpenTicketResult> {
-      return openTicketWith(assign, recordTicket, input);
+      return withTransaction(pool, (client) =>
+        openTicketWith(
+          (dispatch) => dispatchOnce(client, dispatch),
+          (record) => writeRecord(client, record),
+          input,
+        ),
+      );
     },
   };
 }

@@ -7,7 +7,7 @@ import {
 import type { SlaPolicy } from '../domain/sla-policy';
 import type { TicketEvent, TicketState } from '../domain/ticket-types';
 import { toView } from '../domain/ticket-view';
-import type { AssignTicketInput } from './assign-ticket';
+import type { AssignTicketInput, Dispatched } from './assign-ticket';
 import type { RecordTicketInput } from './record-ticket';
 
 /** A new ticket as its workflow opened it, with the dispatch request the opening makes. */
@@ -47,16 +47,18 @@ export function openingRecord(
 
 /**
  * The opening of a ticket in one step: dispatch, then one write of the submission and the dispatch
- * decision together. The workflow applies the same answer with the same pure function and instant
- * (`dispatch.atMs`), so what is written here is exactly the workflow's state after the opening.
- * Both halves are idempotent (the dispatch decision is keyed by `requestKey`), so a retry repeats none.
+ * decision together (the activity runs both in one transaction). The workflow applies the answer at
+ * the instant returned, with the same pure function, so what is written is exactly the workflow's
+ * state after the opening. A local activity runs again when its workflow task is retried (a worker
+ * died before completing it): the decision is keyed by `requestKey`, so a repeat gets the first
+ * answer and instant back and writes nothing, because that first write committed with the decision.
  */
 export async function openTicketWith(
-  assign: (input: AssignTicketInput) => Promise<AssignmentResult>,
+  dispatch: (input: AssignTicketInput) => Promise<Dispatched>,
   record: (input: RecordTicketInput) => Promise<void>,
   input: OpenTicketInput,
 ): Promise<OpenTicketResult> {
-  const assignment = await assign(input.dispatch);
-  await record(openingRecord(input, assignment, input.dispatch.atMs));
-  return { assignment, atMs: input.dispatch.atMs };
+  const { result, atMs, fresh } = await dispatch(input.dispatch);
+  if (fresh) await record(openingRecord(input, result, atMs));
+  return { assignment: result, atMs };
 }

@@ -129,14 +129,15 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
     const request: AssignmentRequest = assignment;
     const atMs = Date.now();
     opening = true;
-    const { assignment: result } = await openTicketActivity({
+    // A retried first task gets the first attempt's answer and instant back: apply those, as the write did.
+    const opened = await openTicketActivity({
       dispatch: dispatchInput(request, atMs),
       request,
       state,
       events: unpersisted,
       policy,
     });
-    const step = applyAssignment(state, request, result, atMs);
+    const step = applyAssignment(state, request, opened.assignment, opened.atMs);
     state = step.state;
     assignment = step.assignment;
     unpersisted = [];

@@ -1,5 +1,12 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities, type Activities, type RecordTicketInput } from '../../activities';
+import {
+  createActivities,
+  type Activities,
+  type OpenTicketInput,
+  type OpenTicketResult,
+  type RecordTicketInput,
+} from '../../activities';
+import { openingRecord } from '../../activities/open-ticket';
 import { seedDemoData } from '../../db/seed';
 import {
   applyAssignment,
@@ -201,5 +208,57 @@ describe('recordTicket activity (real PostgreSQL)', () => {
       ['ticket-transferred', 'requester'],
       ['ticket-resolved', 'requester'],
     ]);
+  });
+
+  test('when a ticket is opened, then dispatch and the first write land together, and a retry (even later) gets the first answer and instant back', async () => {
+    counter += 1;
+    const number = `R2026-${String(counter).padStart(6, '0')}`;
+    const open = openTicket(ticketInput(number, { submittedAt: new Date(T0).toISOString(), policy }));
+    const input: OpenTicketInput = {
+      dispatch: {
+        number,
+        requestKey: `${number}:${open.state.seq}`,
+        skill: open.state.category.skill,
+        zone: open.state.location.zone,
+        team: null,
+        exclude: [],
+        atMs: T0,
+        timezone: policy.calendar.timezone,
+      },
+      request: open.assignment!,
+      state: open.state,
+      events: open.events,
+      policy,
+    };
+    const env = new MockActivityEnvironment();
+    const first: OpenTicketResult = await env.run(activities.openTicket, input);
+    // A retried first workflow task runs the local activity again, ten seconds later.
+    const retried = { ...input, dispatch: { ...input.dispatch, atMs: T0 + 10_000 } };
+    const again = await env.run(activities.openTicket, retried);
+    expect(again).toEqual(first);
+    expect(first.atMs).toBe(T0);
+    // What was written is what the pure rebuild gives (npm run verify relies on it).
+    const expected = openingRecord(input, first.assignment, first.atMs);
+    const row = await db.pool.query<{ status: string; last_seq: number; assignee_username: string | null }>(
+      'SELECT status, last_seq, assignee_username FROM tickets WHERE number = $1',
+      [number],
+    );
+    expect(row.rows[0]).toEqual({
+      status: expected.state.status,
+      last_seq: expected.state.seq,
+      assignee_username: expected.state.assignee?.username ?? null,
+    });
+    const events = await db.pool.query<{ seq: number; type: string; at: Date }>(
+      'SELECT seq, type, at FROM ticket_events WHERE ticket_number = $1 ORDER BY seq',
+      [number],
+    );
+    expect(events.rows).toEqual(
+      expected.events.map((e) => ({ seq: e.seq, type: e.type, at: new Date(e.at) })),
+    );
+    const decisions = await db.pool.query('SELECT 1 FROM dispatch_decisions WHERE ticket_number = $1', [
+      number,
+    ]);
+    expect(decisions.rowCount).toBe(1);
+    expect((await counts(number)).outbox).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { Activities, AssignTicketInput, OpenTicketInput, RecordTicketInput } from '../../activities';
+import type { Dispatched } from '../../activities/assign-ticket';
 import { openTicketWith } from '../../activities/open-ticket';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { AssignmentResult } from '../../domain/ticket-machine';
@@ -76,13 +77,22 @@ export function fakeActivities() {
       next ? { assignee: next, reason: 'scripted' } : { assignee: null, reason: 'nobody suitable' },
     );
   };
+  // As the real one: a repeated request key (a retried first workflow task) gets the first answer back.
+  const decisions = new Map<string, Dispatched>();
+  const dispatchOnce = async (input: AssignTicketInput): Promise<Dispatched> => {
+    const earlier = decisions.get(input.requestKey);
+    if (earlier) return { ...earlier, fresh: false };
+    const decided: Dispatched = { result: await assignTicket(input), atMs: input.atMs, fresh: true };
+    decisions.set(input.requestKey, decided);
+    return decided;
+  };
   const activities: Activities = {
     recordTicket,
     assignTicket,
     async openTicket(input: OpenTicketInput) {
       const { openingDelayMs } = ticket(input.dispatch.number);
       if (openingDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, openingDelayMs));
-      return openTicketWith(assignTicket, recordTicket, input);
+      return openTicketWith(dispatchOnce, recordTicket, input);
     },
   };
   return { activities, ticket };
