@@ -3,7 +3,8 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { queryOne } from '../db/pool';
-import type { Actor, EventActor, TicketEvent } from '../domain/ticket-types';
+import { openingRecordFromHistory } from '../activities/open-ticket';
+import type { Actor, EventActor, TicketEvent, TicketInput } from '../domain/ticket-types';
 import type { TicketCommand } from '../domain/ticket-rules';
 import { ticketWorkflowId } from '../workflows/ticket-contract';
 import type { ApiDeps } from './deps';
@@ -89,6 +90,7 @@ export function toTimeline(events: HistoryEvent[]): HistoryEntry[] {
   const activities = new Map<number, string>();
   const timers = new Map<string, string>();
   const out: HistoryEntry[] = [];
+  let input: TicketInput | undefined;
   for (const event of events) {
     const eventId = num(event.eventId);
     const at = new Date(tsToMs(event.eventTime)).toISOString();
@@ -102,9 +104,15 @@ export function toTimeline(events: HistoryEvent[]): HistoryEntry[] {
     // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check
     switch (event.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        input = decode(event.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]) as
+          TicketInput | undefined;
         entry('workflow_started', 'The ticket workflow started.', {
           workflowType: event.workflowExecutionStartedEventAttributes?.workflowType?.name,
         });
+        break;
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+        // The opening (submission and dispatch) ran as a local activity in the first workflow task.
+        pushTicketEvents(openingRecordFromHistory(event, input)?.events ?? [], eventId, at, out);
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
         const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
@@ -220,7 +228,12 @@ function scheduled(
   activities.set(eventId, name);
   if (name !== 'recordTicket') return;
   const input = decode(attrs?.input?.payloads?.[0]) as { events?: TicketEvent[] } | undefined;
-  for (const ticketEvent of input?.events ?? []) {
+  pushTicketEvents(input?.events ?? [], eventId, at, out);
+}
+
+/** The lifecycle events a write carried, as timeline entries (escalations told apart). */
+function pushTicketEvents(events: TicketEvent[], eventId: number, at: string, out: HistoryEntry[]): void {
+  for (const ticketEvent of events) {
     const escalation = ticketEvent.type === 'escalated';
     const data = ticketEvent.data;
     out.push({

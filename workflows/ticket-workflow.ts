@@ -127,17 +127,16 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
   if (assignment != null && patched(OPEN_IN_FIRST_TASK)) {
     // Dispatch and the first write in one local activity; the same pure step applied here is what it wrote.
     const request: AssignmentRequest = assignment;
-    const atMs = Date.now();
     opening = true;
     // A retried first task gets the first attempt's answer and instant back: apply those, as the write did.
-    const opened = await openTicketActivity({
-      dispatch: dispatchInput(request, atMs),
+    const answer = await openTicketActivity({
+      dispatch: dispatchInput(request, Date.now()),
       request,
       state,
       events: unpersisted,
       policy,
     });
-    const step = applyAssignment(state, request, opened.assignment, opened.atMs);
+    const step = applyAssignment(state, request, answer.assignment, answer.atMs);
     state = step.state;
     assignment = step.assignment;
     unpersisted = [];

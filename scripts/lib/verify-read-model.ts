@@ -10,14 +10,10 @@ import {
   upsertTicketRow,
   type RecordTicketInput,
 } from '../../activities/record-ticket';
-import { openingRecord, type OpenTicketResult } from '../../activities/open-ticket';
+import { openingRecordFromHistory } from '../../activities/open-ticket';
 import { withTransaction } from '../../db/pool';
-import { openTicket } from '../../domain/ticket-machine';
 import type { TicketEvent, TicketInput } from '../../domain/ticket-types';
 import { ticketWorkflowId } from '../../workflows/ticket-contract';
-
-/** Marker name the SDK gives a local activity's result in history. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** One way the read model disagrees with a ticket's workflow. */
 export interface Difference {
@@ -157,7 +153,7 @@ async function readWorkflowRecord(
   for (const event of history.events ?? []) {
     const started = event.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     if (started) input = defaultPayloadConverter.fromPayload<TicketInput>(started);
-    const opened = openingRecordOf(event, input);
+    const opened = openingRecordFromHistory(event, input);
     if (opened) {
       // The opening's local activity wrote this snapshot; its marker exists only once it completed.
       scheduled.push({ id: Number(event.eventId), input: opened });
@@ -184,28 +180,6 @@ async function readWorkflowRecord(
     events: [...bySeq.values()].sort((a, b) => a.seq - b.seq),
     inFlight: !completed.has(latest.id),
   };
-}
-
-/** The snapshot the opening's local activity (`openTicket`) wrote, rebuilt from its marker and the workflow's input. */
-function openingRecordOf(
-  event: temporal.api.history.v1.IHistoryEvent,
-  input: TicketInput | undefined,
-): RecordTicketInput | undefined {
-  const marker = event.markerRecordedEventAttributes;
-  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || !input) return undefined;
-  const data = marker.details?.data?.payloads?.[0];
-  const result = marker.details?.result?.payloads?.[0];
-  if (!data || !result) return undefined;
-  const meta = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data);
-  if (meta.activity_type !== 'openTicket') return undefined;
-  const { assignment, atMs } = defaultPayloadConverter.fromPayload<OpenTicketResult>(result);
-  const opened = openTicket(input);
-  if (!opened.assignment) return undefined;
-  return openingRecord(
-    { state: opened.state, events: opened.events, request: opened.assignment, policy: input.policy },
-    assignment,
-    atMs,
-  );
 }
 
 /** Each clock's level escalates once per ticket; a second event for the same clock and level is a fault. */
