@@ -211,9 +211,7 @@ async function main(): Promise<void> {
     const { client } = stack;
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
-    const cpuTotal = () => meters.reduce((sum, m) => sum + m.cpuSoFar(), 0);
-    const cpuBeforeNoop = cpuTotal();
-    const splitBeforeNoop = meters.map((m) => m.cpuSoFar());
+    const cpuBeforeNoop = cpuNow(meters);
     let noopCount = 0;
     const noopStarts = await throughput(stepSeconds, 32, async (i) => {
       noopCount += 1;
@@ -225,13 +223,7 @@ async function main(): Promise<void> {
     });
     // Each start's whole cost (server, ceiling worker, client) counts: wait until every no-op has completed.
     await drain(client, "WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed'", noopCount);
-    const noopCpuMs = ((cpuTotal() - cpuBeforeNoop) * 1000) / Math.max(1, noopCount);
-    const noopSplit = meters
-      .map(
-        (m, i) =>
-          `${m.label} ${(((m.cpuSoFar() - splitBeforeNoop[i]) * 1000) / Math.max(1, noopCount)).toFixed(1)}`,
-      )
-      .join(', ');
+    const { totalMs: noopCpuMs, split: noopSplit } = cpuPerItem(meters, cpuBeforeNoop, noopCount);
     log(
       `no-op workflow starts: ${noopStarts.toFixed(1)}/s, ${noopCpuMs.toFixed(1)} CPU ms each (${noopSplit})`,
     );
@@ -263,7 +255,7 @@ async function main(): Promise<void> {
     await sleep(3000);
     // A no-op with a ticket opening's shape and input size, left open as tickets are (last: they stay in the cache).
     const openingInput = ticketInput(ref, 'O000000', benchPolicy(), 'P3', new Date());
-    const cpuBeforeOpening = meters.map((m) => m.cpuSoFar());
+    const cpuBeforeOpening = cpuNow(meters);
     let openingCount = 0;
     const openingStarts = await throughput(stepSeconds, 32, async (i) => {
       openingCount += 1;
@@ -279,17 +271,12 @@ async function main(): Promise<void> {
       "WorkflowType = 'openingShapedWorkflow' AND EchodeskStatus = 'assigned'",
       openingCount,
     );
-    const openingSplit = meters
-      .map(
-        (m, i) =>
-          `${m.label} ${(((m.cpuSoFar() - cpuBeforeOpening[i]) * 1000) / Math.max(1, openingCount)).toFixed(1)}`,
-      )
-      .join(', ');
+    const { split: openingSplit } = cpuPerItem(meters, cpuBeforeOpening, openingCount);
     log(
       `no-op workflows of a ticket opening's shape: ${openingStarts.toFixed(1)}/s (CPU ms each: ${openingSplit})`,
     );
     // What each process burns with no load at all, so per-ticket figures can be read net of it.
-    const idleBefore = meters.map((m) => m.cpuSoFar());
+    const idleBefore = cpuNow(meters);
     const idleStarted = Date.now();
     await sleep(5000);
     const idleSeconds = (Date.now() - idleStarted) / 1000;
@@ -310,7 +297,7 @@ async function main(): Promise<void> {
       ...meters.filter((m) => m.label !== 'ceiling worker' && m.label !== 'bench client'),
       loadMeter,
     ];
-    let cpuBefore = stepMeters.map((m) => m.cpuSoFar());
+    let cpuBefore = cpuNow(stepMeters);
     const lags: DispatchLag[] = [];
     let undispatched = 0;
     await new Promise<void>((resolve, reject) => {
@@ -319,8 +306,8 @@ async function main(): Promise<void> {
         void (async () => {
           // The step's CPU includes working off its backlog: its tickets' whole cost.
           undispatched = await waitForDispatch(stack.pool, 120_000);
-          const cpuNow = stepMeters.map((m) => m.cpuSoFar());
-          const cpu = Object.fromEntries(stepMeters.map((m, i) => [m.label, cpuNow[i] - cpuBefore[i]]));
+          const cpuAfter = cpuNow(stepMeters);
+          const cpu = Object.fromEntries(stepMeters.map((m, i) => [m.label, cpuAfter[i] - cpuBefore[i]]));
           const m: StepResult = { ...message, cpu };
           steps.push(m);
           const lag = await dispatchLag(stack.pool, m);
@@ -333,7 +320,7 @@ async function main(): Promise<void> {
             return;
           }
           await sleep(2000);
-          cpuBefore = stepMeters.map((meter) => meter.cpuSoFar());
+          cpuBefore = cpuNow(stepMeters);
           load.send({ type: 'next' });
         })().catch(reject);
       });
@@ -388,6 +375,22 @@ async function main(): Promise<void> {
     for (const child of children) await stopChild(child);
     await stack.stop();
   }
+}
+
+/** CPU seconds each meter has counted so far. */
+const cpuNow = (meters: readonly ProcessMeter[]): number[] => meters.map((m) => m.cpuSoFar());
+
+/** CPU ms per item since `before`: the sum over all meters, and "label ms, ..." for each. */
+function cpuPerItem(
+  meters: readonly ProcessMeter[],
+  before: readonly number[],
+  count: number,
+): { totalMs: number; split: string } {
+  const perItem = cpuNow(meters).map((now, i) => ((now - before[i]) * 1000) / Math.max(1, count));
+  return {
+    totalMs: perItem.reduce((sum, ms) => sum + ms, 0),
+    split: meters.map((m, i) => `${m.label} ${perItem[i].toFixed(1)}`).join(', '),
+  };
 }
 
 /** Waits until `count` workflows match `query` in visibility (their work is done), or 120 s pass. */
