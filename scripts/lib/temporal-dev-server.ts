@@ -15,6 +15,11 @@ export const TEMPORAL_DEFAULT_UI_PORT = 8233;
 
 const HOST = '127.0.0.1';
 const START_ATTEMPTS = 3;
+/**
+ * A port another process took between our check and the server's bind, or one the server picks for
+ * itself (its internal services' ports) that was taken meanwhile: worth another attempt.
+ */
+const PORT_RACE = /address already in use|failed assigning ephemeral port/i;
 const STOP_GRACE_MS = 10_000;
 
 /** Search attribute types as the CLI's `--search-attribute Name=Type` flag spells them. */
@@ -99,7 +104,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
       };
     } catch (err) {
       await stop();
-      const portTaken = /address already in use/i.test(await readTail(paths.logFile));
+      // The whole log: a Go panic puts its reason above a long stack, out of any short tail.
+      const portTaken = PORT_RACE.test(await readLog(paths.logFile));
       if (!portTaken || attempt >= START_ATTEMPTS) throw err;
     }
   }
@@ -171,10 +177,16 @@ async function startUp(child: ChildProcess, opts: TemporalDevServerOptions, path
     }
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    const tail = await readTail(paths.logFile);
-    throw new Error(`Temporal dev server (${opts.cliPath}) did not start: ${reason}\n${tail}`, {
-      cause: err,
-    });
+    const log = await readLog(paths.logFile);
+    // A panic's reason line comes first, then its stack: show it with the tail.
+    const panic = /^panic: .*$/m.exec(log)?.[0];
+    const tail = log.trimEnd().split('\n').slice(-20).join('\n');
+    throw new Error(
+      `Temporal dev server (${opts.cliPath}) did not start: ${reason}\n${panic ? `${panic}\n` : ''}${tail}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -326,9 +338,9 @@ function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function readTail(file: string, lines = 20): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
+/** The server's output of its latest start (empty if there is none). */
+function readLog(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch(() => '');
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
