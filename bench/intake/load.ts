@@ -46,6 +46,12 @@ async function main(): Promise<void> {
   for (const rate of rates) {
     const latencies: number[] = [];
     let errors = 0;
+    // What went wrong, by HTTP status or error message: a client's mistake and an overloaded desk differ.
+    const failures: Record<string, number> = {};
+    const fail = (what: string) => {
+      errors += 1;
+      failures[what] = (failures[what] ?? 0) + 1;
+    };
     const pending: Promise<void>[] = [];
     const startedAtMs = Date.now();
     const started = performance.now();
@@ -58,11 +64,9 @@ async function main(): Promise<void> {
         post(url, body).then(
           (status) => {
             if (status === 201) latencies.push(performance.now() - sent);
-            else errors += 1;
+            else fail(String(status));
           },
-          () => {
-            errors += 1;
-          },
+          (err: unknown) => fail(err instanceof Error ? err.message : String(err)),
         ),
       );
     }
@@ -74,6 +78,7 @@ async function main(): Promise<void> {
       rate,
       achieved: latencies.length / seconds,
       errors,
+      failures,
       latency: summarize(latencies),
       startedAtMs,
       sentUntilMs,

@@ -1,4 +1,5 @@
 import { setPriority } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
@@ -54,6 +55,8 @@ interface StepResult {
   rate: number;
   achieved: number;
   errors: number;
+  /** Failed requests by HTTP status or error message. */
+  failures: Record<string, number>;
   latency: Summary;
   /** Wall-clock window in which the step's requests were sent. */
   startedAtMs: number;
@@ -112,6 +115,93 @@ async function throughput(seconds: number, lanes: number, fn: (i: number) => Pro
   return done / ((Date.now() - started) / 1000);
 }
 
+/** One step of no-op starts sent open loop, measured as the intake steps are. */
+interface CeilingStep {
+  rate: number;
+  achieved: number;
+  errors: number;
+  /** Start call → server accepted. */
+  latency: Summary;
+  /** Start call sent → workflow completed (its first and only task done): the no-op's "dispatch". */
+  completedMs: Summary;
+  /** CPU ms per workflow of each metered process, including working off the step's backlog. */
+  cpuSplit: string;
+  /** Temporal persistence operations per start while the step's starts were sent, and their mean time. */
+  store: string;
+}
+
+/**
+ * The bare ceiling measured by the intake's own test: no-op starts at fixed open-loop rates through the
+ * same client, each step for `seconds`, p99 of the start call, then (once every one has completed) how
+ * long each took from the start call to completion. The ceiling worker runs them meanwhile, as the ticket
+ * worker runs tickets, and every step starts from a drained server. Stops after a step whose p99 passes
+ * four times the limit.
+ */
+async function openLoopNoopCeiling(
+  client: Client,
+  rates: readonly number[],
+  seconds: number,
+  meters: readonly ProcessMeter[],
+  log: (line: string) => void,
+  metricsUrl: string | undefined,
+): Promise<CeilingStep[]> {
+  const steps: CeilingStep[] = [];
+  for (const rate of rates) {
+    const cpuBefore = cpuNow(meters);
+    const storeBefore = await persistenceTotals(metricsUrl);
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let errors = 0;
+    const pending: Promise<void>[] = [];
+    const windowFrom = new Date(Date.now() - 1000);
+    const started = performance.now();
+    for (let i = 0; performance.now() - started < seconds * 1000; i++) {
+      const wait = started + (i * 1000) / rate - performance.now();
+      if (wait > 0) await sleep(wait);
+      const workflowId = `noop-open-${rate}-${i}`;
+      const sent = performance.now();
+      sentAt.set(workflowId, Date.now());
+      pending.push(
+        client.workflow.start('noopWorkflow', { workflowId, taskQueue: BENCH_TASK_QUEUE, args: [] }).then(
+          () => {
+            latencies.push(performance.now() - sent);
+          },
+          () => {
+            errors += 1;
+          },
+        ),
+      );
+    }
+    await Promise.all(pending);
+    const achieved = latencies.length / ((performance.now() - started) / 1000);
+    const store = persistenceLine(storeBefore, await persistenceTotals(metricsUrl), latencies.length);
+    const query = `WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed' AND StartTime >= '${windowFrom.toISOString()}'`;
+    await drain(client, query, latencies.length);
+    const { split } = cpuPerItem(meters, cpuBefore, latencies.length);
+    const completed: number[] = [];
+    for await (const execution of client.workflow.list({ query })) {
+      const sentMs = sentAt.get(execution.workflowId);
+      if (sentMs !== undefined && execution.closeTime) completed.push(execution.closeTime.getTime() - sentMs);
+    }
+    const step: CeilingStep = {
+      rate,
+      achieved,
+      errors,
+      latency: summarize(latencies),
+      completedMs: summarize(completed),
+      cpuSplit: split,
+      store,
+    };
+    steps.push(step);
+    log(
+      `no-op starts open loop ${rate}/s: achieved ${achieved.toFixed(1)}/s, start p50 ${step.latency.p50.toFixed(0)} ms, p99 ${step.latency.p99.toFixed(0)} ms, errors ${errors}; completed p99 ${step.completedMs.p99.toFixed(0)} ms; ${step.store}`,
+    );
+    if (step.latency.p99 > ACK_P99_LIMIT_MS * 4 || errors > rate) break;
+    await sleep(2000);
+  }
+  return steps;
+}
+
 const benchPolicy = () => loadSlaPolicy(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }).slaPolicyPath);
 
 async function echodeskLifecycle(client: Client, ref: TicketReference, number: string): Promise<void> {
@@ -149,6 +239,11 @@ async function main(): Promise<void> {
   const ratesAt = process.argv.indexOf('--rates');
   const rates = ratesAt >= 0 ? (process.argv[ratesAt + 1] ?? '') : '5,10,20,30,40,60,80,100';
   if (!/^\d+(,\d+)*$/.test(rates)) throw new Error('--rates needs a comma-separated list of whole numbers');
+  const ceilingRatesAt = process.argv.indexOf('--ceiling-rates');
+  const ceilingRates =
+    ceilingRatesAt >= 0 ? (process.argv[ceilingRatesAt + 1] ?? '') : '60,80,100,120,140,160';
+  if (!/^\d+(,\d+)*$/.test(ceilingRates))
+    throw new Error('--ceiling-rates needs a comma-separated list of whole numbers');
   const tuning: Record<string, number> = {};
   if (process.argv.includes('--max-cached')) tuning.maxCachedWorkflows = intArg('max-cached', 0);
   if (process.argv.includes('--wf-slots')) tuning.maxConcurrentWorkflowTaskExecutions = intArg('wf-slots', 0);
@@ -160,6 +255,9 @@ async function main(): Promise<void> {
     : 10;
   if (!Number.isInteger(workerNice) || workerNice < 0 || workerNice > 19)
     throw new Error('--worker-nice needs 0 to 19');
+  // Diagnostic: the ticket worker is stopped (SIGSTOP) while each step's reports are sent and resumed after,
+  // so the step measures what the intake path alone costs and sustains.
+  const pauseWorker = process.argv.includes('--pause-worker');
   const dynamicConfig = (process.env.BENCH_DYNAMIC_CONFIG ?? '').split(',').filter(Boolean);
   const stack = await startBenchStack({ sqlitePragmas: pragmas, dynamicConfig });
   const children: ChildProcess[] = [];
@@ -209,6 +307,7 @@ async function main(): Promise<void> {
       new ProcessMeter(() => process.pid, 'bench client'),
     ];
     const { client } = stack;
+    const metricsUrl = await temporalMetricsUrl(stack.dataDir);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
     const cpuBeforeNoop = cpuNow(meters);
@@ -236,6 +335,16 @@ async function main(): Promise<void> {
       });
     });
     log(`no-op workflows run end to end: ${noopRuns.toFixed(1)}/s`);
+    await sleep(2000);
+    // The bare ceiling by the intake's own test (open loop, the same p99 limits), so the ratio compares like with like.
+    const ceilingSteps = await openLoopNoopCeiling(
+      client,
+      ceilingRates.split(',').map(Number),
+      stepSeconds,
+      meters.filter((m) => m.label !== 'api' && m.label !== 'ticket worker'),
+      log,
+      metricsUrl,
+    );
     await sleep(2000);
     const shaped = await throughput(stepSeconds * 2, 16, async (i) => {
       const handle = await client.workflow.start('shapedWorkflow', {
@@ -285,6 +394,9 @@ async function main(): Promise<void> {
       .join(', ');
     log(`idle: ${idle} of a core`);
 
+    if (pauseWorker) worker.kill('SIGSTOP');
+    let storeBefore = await persistenceTotals(metricsUrl);
+    const stores: string[] = [];
     const load = spawnTs(path.join(__dirname, 'load.ts'), {
       BENCH_API_URL: `http://127.0.0.1:${port}`,
       BENCH_RATES: rates,
@@ -303,7 +415,12 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       load.on('message', (message: { type: string } & Omit<StepResult, 'cpu'>) => {
         if (message.type !== 'step') return;
+        if (pauseWorker) worker.kill('SIGCONT');
         void (async () => {
+          // The store's work while the step's reports were taken (the backlog's own work comes after).
+          stores.push(
+            persistenceLine(storeBefore, await persistenceTotals(metricsUrl), message.achieved * stepSeconds),
+          );
           // The step's CPU includes working off its backlog: its tickets' whole cost.
           undispatched = await waitForDispatch(stack.pool, 120_000);
           const cpuAfter = cpuNow(stepMeters);
@@ -313,7 +430,7 @@ async function main(): Promise<void> {
           const lag = await dispatchLag(stack.pool, m);
           lags.push(lag);
           log(
-            `intake ${m.rate}/s: achieved ${m.achieved.toFixed(1)}/s, ack p50 ${m.latency.p50.toFixed(0)} ms, p99 ${m.latency.p99.toFixed(0)} ms, errors ${m.errors}; dispatch p99 ${lag.lagMs.p99.toFixed(0)} ms`,
+            `intake ${m.rate}/s: achieved ${m.achieved.toFixed(1)}/s, ack p50 ${m.latency.p50.toFixed(0)} ms, p99 ${m.latency.p99.toFixed(0)} ms, errors ${m.errors}${m.errors ? ` ${JSON.stringify(m.failures)}` : ''}; dispatch p99 ${lag.lagMs.p99.toFixed(0)} ms; Temporal ${stores[stores.length - 1]}`,
           );
           if (m.latency.p99 > ACK_P99_LIMIT_MS * 4 || m.errors > m.rate || undispatched > 0) {
             load.kill('SIGTERM');
@@ -321,14 +438,23 @@ async function main(): Promise<void> {
           }
           await sleep(2000);
           cpuBefore = cpuNow(stepMeters);
+          storeBefore = await persistenceTotals(metricsUrl);
+          if (pauseWorker) worker.kill('SIGSTOP');
           load.send({ type: 'next' });
         })().catch(reject);
       });
       load.once('exit', () => resolve());
     });
     const reports: MeterReport[] = [...meters, loadMeter].map((m) => m.stop());
-    const accepted = (s: StepResult) =>
+    const accepted = (s: { latency: Summary; errors: number; achieved: number; rate: number }) =>
       s.latency.p99 < ACK_P99_LIMIT_MS && s.errors === 0 && s.achieved >= 0.9 * s.rate;
+    const noopOpenStarts = Math.max(0, ...ceilingSteps.filter(accepted).map((s) => s.achieved));
+    const noopOpenRuns = Math.max(
+      0,
+      ...ceilingSteps
+        .filter((s) => accepted(s) && s.completedMs.p99 < DISPATCH_P99_LIMIT_MS)
+        .map((s) => s.achieved),
+    );
     // Acceptance: acknowledged within the limit, as the no-op ceiling counts starts accepted.
     const sustainedAcks = Math.max(0, ...steps.filter(accepted).map((s) => s.achieved));
     // Processing: acknowledged within the limit and every ticket dispatched within DISPATCH_P99_LIMIT_MS.
@@ -346,21 +472,31 @@ async function main(): Promise<void> {
 
     const out = [
       '',
-      `Intake and ceilings (Temporal dev server, SQLite pragmas: ${pragmas.join(' ') || 'defaults'}; worker tuning ${JSON.stringify(tuning)}; pg pool ${intArg('pool', 10)}; worker nice ${workerNice}; steps of ${stepSeconds} s, each from a desk that has worked off the one before)`,
-      `  rate/s  achieved/s  ack p50 ms  ack p99 ms  errors  dispatched  dispatch p50 ms  dispatch p99 ms  CPU ms per ticket (${stepMeters.map((m) => m.label).join(' / ')})`,
+      `Intake and ceilings (Temporal dev server, SQLite pragmas: ${pragmas.join(' ') || 'defaults'}; worker tuning ${JSON.stringify(tuning)}; pg pool ${intArg('pool', 10)}; worker nice ${workerNice}; ${pauseWorker ? 'worker stopped while reports are sent (diagnostic); ' : ''}steps of ${stepSeconds} s, each from a desk that has worked off the one before)`,
+      `  rate/s  achieved/s  ack p50 ms  ack p99 ms  errors  dispatched  dispatch p50 ms  dispatch p99 ms  CPU ms per ticket (${stepMeters.map((m) => m.label).join(' / ')}); Temporal persistence while reports were taken`,
       ...steps.map((s, i) => {
         const lag = lags[i];
         const tickets = Math.max(1, lag.tickets);
         const perTicket = stepMeters.map((m) => ((s.cpu[m.label] * 1000) / tickets).toFixed(1)).join(' / ');
-        return `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(10)}  ${s.latency.p99.toFixed(0).padStart(10)}  ${String(s.errors).padStart(6)}  ${`${lag.dispatched}/${lag.tickets}`.padStart(10)}  ${lag.lagMs.p50.toFixed(0).padStart(15)}  ${lag.lagMs.p99.toFixed(0).padStart(15)}  ${perTicket}`;
+        return `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(10)}  ${s.latency.p99.toFixed(0).padStart(10)}  ${String(s.errors).padStart(6)}  ${`${lag.dispatched}/${lag.tickets}`.padStart(10)}  ${lag.lagMs.p50.toFixed(0).padStart(15)}  ${lag.lagMs.p99.toFixed(0).padStart(15)}  ${perTicket}; ${stores[i] ?? ''}`;
       }),
       undispatched > 0
         ? `!! ${undispatched} tickets still without a dispatch decision 120 s after the load stopped`
         : '',
       '',
+      `Bare ceiling by the intake's test: no-op starts sent open loop through the same client, the ceiling worker running them, each step from a drained server`,
+      `  rate/s  achieved/s  start p50 ms  start p99 ms  errors  completed p50 ms  completed p99 ms  CPU ms per no-op; Temporal persistence while starts were sent`,
+      ...ceilingSteps.map(
+        (s) =>
+          `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(12)}  ${s.latency.p99.toFixed(0).padStart(12)}  ${String(s.errors).padStart(6)}  ${s.completedMs.p50.toFixed(0).padStart(16)}  ${s.completedMs.p99.toFixed(0).padStart(16)}  ${s.cpuSplit}; ${s.store}`,
+      ),
+      `ceiling: no-op starts with start p99 < ${ACK_P99_LIMIT_MS} ms ${noopOpenStarts.toFixed(1)}/s; also completed with p99 < ${DISPATCH_P99_LIMIT_MS} ms ${noopOpenRuns.toFixed(1)}/s`,
+      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts by the same test = ${(sustainedAcks / noopOpenStarts).toFixed(2)} (target >= 0.5)`,
+      `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts also completed by the same test = ${(sustained / noopOpenRuns).toFixed(2)}`,
+      '',
       `ceiling: no-op workflow starts ${noopStarts.toFixed(1)}/s accepted (${noopCpuMs.toFixed(1)} CPU ms each once run: ${noopSplit})`,
       `ceiling: no-op workflows run end to end ${noopRuns.toFixed(1)}/s`,
-      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts = ${(sustainedAcks / noopStarts).toFixed(2)} (target >= 0.5)`,
+      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts accepted (32 in flight, no latency bound) = ${(sustainedAcks / noopStarts).toFixed(2)}`,
       `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts = ${(sustained / noopStarts).toFixed(2)}, / no-op runs = ${(sustained / noopRuns).toFixed(2)}`,
       `ceiling: no-op workflows of a ticket opening's shape (input of a ticket's size, patch marker, local activity, upsert, timer) ${openingStarts.toFixed(1)}/s accepted (CPU ms each once run: ${openingSplit})`,
       `ceiling: no-op lifecycles of a ticket's shape (2 + ${UPDATES_PER_LIFECYCLE} activities, ${UPDATES_PER_LIFECYCLE} updates) ${shaped.toFixed(1)}/s`,
@@ -372,7 +508,10 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(out.join('\n'));
   } finally {
-    for (const child of children) await stopChild(child);
+    for (const child of children) {
+      child.kill('SIGCONT'); // a worker stopped by --pause-worker must run to hear SIGTERM
+      await stopChild(child);
+    }
     await stack.stop();
   }
 }
@@ -402,6 +541,40 @@ async function drain(client: Client, query: string, count: number): Promise<void
     await sleep(250);
   }
   throw new Error(`only some of ${count} workflows reached: ${query}`);
+}
+
+/** The dev server's Prometheus endpoint, from the address its log prints at start. */
+async function temporalMetricsUrl(dataDir: string): Promise<string | undefined> {
+  const log = await readFile(path.join(dataDir, 'temporal', 'dev-server.log'), 'utf8').catch(() => '');
+  return /Temporal Metrics:\s+(http:\/\/\S+\/metrics)/.exec(log)?.[1];
+}
+
+/** Persistence operations the server has run so far, and their summed latency (s): all services, all operations. */
+async function persistenceTotals(url: string | undefined): Promise<{ ops: number; seconds: number }> {
+  const totals = { ops: 0, seconds: 0 };
+  if (!url) return totals;
+  const text = await fetch(url).then(
+    (res) => res.text(),
+    () => '',
+  );
+  for (const line of text.split('\n')) {
+    const match = /^persistence_(requests|latency_sum)\{[^}]*\} (\S+)$/.exec(line);
+    if (!match) continue;
+    if (match[1] === 'requests') totals.ops += Number(match[2]);
+    else totals.seconds += Number(match[2]);
+  }
+  return totals;
+}
+
+/** "N persistence ops per item, mean M ms each" between two readings (M grows with queueing on the store). */
+function persistenceLine(
+  before: { ops: number; seconds: number },
+  after: { ops: number; seconds: number },
+  items: number,
+): string {
+  const ops = after.ops - before.ops;
+  if (ops <= 0) return 'persistence: n/a';
+  return `persistence ${(ops / Math.max(1, items)).toFixed(1)} ops each, mean ${((1000 * (after.seconds - before.seconds)) / ops).toFixed(1)} ms`;
 }
 
 async function waitForHttp(url: string): Promise<void> {
