@@ -491,13 +491,13 @@ async function main(): Promise<void> {
           `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(12)}  ${s.latency.p99.toFixed(0).padStart(12)}  ${String(s.errors).padStart(6)}  ${s.completedMs.p50.toFixed(0).padStart(16)}  ${s.completedMs.p99.toFixed(0).padStart(16)}  ${s.cpuSplit}; ${s.store}`,
       ),
       `ceiling: no-op starts with start p99 < ${ACK_P99_LIMIT_MS} ms ${noopOpenStarts.toFixed(1)}/s; also completed with p99 < ${DISPATCH_P99_LIMIT_MS} ms ${noopOpenRuns.toFixed(1)}/s`,
-      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts by the same test = ${(sustainedAcks / noopOpenStarts).toFixed(2)} (target >= 0.5)`,
-      `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts also completed by the same test = ${(sustained / noopOpenRuns).toFixed(2)}`,
+      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts by the same test = ${ratio(sustainedAcks, noopOpenStarts)} (target >= 0.5)`,
+      `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts also completed by the same test = ${ratio(sustained, noopOpenRuns)}`,
       '',
       `ceiling: no-op workflow starts ${noopStarts.toFixed(1)}/s accepted (${noopCpuMs.toFixed(1)} CPU ms each once run: ${noopSplit})`,
       `ceiling: no-op workflows run end to end ${noopRuns.toFixed(1)}/s`,
-      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts accepted (32 in flight, no latency bound) = ${(sustainedAcks / noopStarts).toFixed(2)}`,
-      `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts = ${(sustained / noopStarts).toFixed(2)}, / no-op runs = ${(sustained / noopRuns).toFixed(2)}`,
+      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts accepted (32 in flight, no latency bound) = ${ratio(sustainedAcks, noopStarts)}`,
+      `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts = ${ratio(sustained, noopStarts)}, / no-op runs = ${ratio(sustained, noopRuns)}`,
       `ceiling: no-op workflows of a ticket opening's shape (input of a ticket's size, patch marker, local activity, upsert, timer) ${openingStarts.toFixed(1)}/s accepted (CPU ms each once run: ${openingSplit})`,
       `ceiling: no-op lifecycles of a ticket's shape (2 + ${UPDATES_PER_LIFECYCLE} activities, ${UPDATES_PER_LIFECYCLE} updates) ${shaped.toFixed(1)}/s`,
       `echodesk full lifecycles ${lifecycles.toFixed(1)}/s -> cost ratio ${(shaped / lifecycles).toFixed(2)}x the no-op of the same shape (target <= 1.5)`,
@@ -515,6 +515,9 @@ async function main(): Promise<void> {
     await stack.stop();
   }
 }
+
+/** a / b to two places, or "n/a" when no rate of the ceiling passed. */
+const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : 'n/a');
 
 /** CPU seconds each meter has counted so far. */
 const cpuNow = (meters: readonly ProcessMeter[]): number[] => meters.map((m) => m.cpuSoFar());
