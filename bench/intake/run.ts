@@ -548,6 +548,7 @@ async function drain(client: Client, query: string, count: number): Promise<void
 
 /** The dev server's Prometheus endpoint, from the address its log prints at start. */
 async function temporalMetricsUrl(dataDir: string): Promise<string | undefined> {
+  if (process.env.BENCH_TEMPORAL_METRICS_URL) return process.env.BENCH_TEMPORAL_METRICS_URL;
   const log = await readFile(path.join(dataDir, 'temporal', 'dev-server.log'), 'utf8').catch(() => '');
   return /Temporal Metrics:\s+(http:\/\/\S+\/metrics)/.exec(log)?.[1];
 }

@@ -62,11 +62,14 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
       dynamicConfig: opts.dynamicConfig,
       log,
     });
+  // BENCH_TEMPORAL_ADDRESS: measure against a Temporal server already running (e.g. one on PostgreSQL, see
+  // bench/README.md); its namespace and search attributes must exist. BENCH_TEMPORAL_PID lets it be metered.
+  const external = process.env.BENCH_TEMPORAL_ADDRESS;
   const [pg, firstDev] = await Promise.all([
     opts.databaseUrl
       ? { url: opts.databaseUrl, port: 'external', pid: undefined, stop: () => Promise.resolve() }
       : startEmbeddedPostgres({ dataDir, port: 0, log }),
-    startTemporal(0),
+    external ? externalTemporal(external) : startTemporal(0),
   ]);
   let dev: TemporalDevServer = firstDev;
   const pool = createPool(pg.url, { max: 10, applicationName: 'echodesk-bench' });
@@ -75,7 +78,9 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
   const connection = await Connection.connect({ address: dev.address });
   const client = new Client({ connection, namespace: BENCH_NAMESPACE });
   const pidFile = path.join(dataDir, 'temporal', 'dev-server.pid');
-  let pid = Number.parseInt(await readFile(pidFile, 'utf8'), 10);
+  let pid = external
+    ? Number(process.env.BENCH_TEMPORAL_PID) || undefined
+    : Number.parseInt(await readFile(pidFile, 'utf8'), 10);
   log(`bench stack in ${dataDir}: PostgreSQL on ${pg.port}, Temporal on ${dev.address}`);
   return {
     dataDir,
@@ -86,6 +91,8 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
     postgresPid: () => pg.pid,
     temporalPid: () => pid,
     async killAndRestartTemporal() {
+      if (external || pid === undefined)
+        throw new Error('only a dev server the bench started can be restarted');
       const port = Number(dev.address.slice(dev.address.lastIndexOf(':') + 1));
       process.kill(pid, 'SIGKILL');
       await dev.stop();
@@ -102,6 +109,11 @@ export async function startBenchStack(opts: BenchStackOptions = {}): Promise<Ben
       if (!opts.keep) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A Temporal server the bench did not start: it is neither stopped nor restarted. */
+function externalTemporal(address: string): TemporalDevServer {
+  return { address, uiUrl: '', pid: undefined, logFile: '', stop: () => Promise.resolve() };
 }
 
 async function stopPg(pg: Pick<EmbeddedPostgres, 'stop'>): Promise<void> {
