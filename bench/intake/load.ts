@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { openLoop } from '../lib/open-loop';
 import { summarize } from '../lib/stats';
 
 // Plain node:http with keep-alive: the load generator shares the 2 cores with the desk, and fetch costs
@@ -44,44 +45,19 @@ async function main(): Promise<void> {
     requester: { name: '压测同学' },
   });
   for (const rate of rates) {
-    const latencies: number[] = [];
-    let errors = 0;
-    // What went wrong, by HTTP status or error message: a client's mistake and an overloaded desk differ.
-    const failures: Record<string, number> = {};
-    const fail = (what: string) => {
-      errors += 1;
-      failures[what] = (failures[what] ?? 0) + 1;
-    };
-    const pending: Promise<void>[] = [];
-    const startedAtMs = Date.now();
-    const started = performance.now();
-    for (let i = 0; performance.now() - started < stepMs; i++) {
-      const due = started + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const sent = performance.now();
-      pending.push(
-        post(url, body).then(
-          (status) => {
-            if (status === 201) latencies.push(performance.now() - sent);
-            else fail(String(status));
-          },
-          (err: unknown) => fail(err instanceof Error ? err.message : String(err)),
-        ),
-      );
-    }
-    const sentUntilMs = Date.now();
-    await Promise.all(pending);
-    const seconds = (performance.now() - started) / 1000;
+    const step = await openLoop(rate, stepMs, async () => {
+      const status = await post(url, body);
+      return status === 201 ? undefined : String(status);
+    });
     process.send?.({
       type: 'step',
       rate,
-      achieved: latencies.length / seconds,
-      errors,
-      failures,
-      latency: summarize(latencies),
-      startedAtMs,
-      sentUntilMs,
+      achieved: step.achieved,
+      errors: step.errors,
+      failures: step.failures,
+      latency: summarize(step.latencies),
+      startedAtMs: step.startedAtMs,
+      sentUntilMs: step.sentUntilMs,
     });
     // The parent answers once the desk has worked off this step, so every rate starts from a quiet desk.
     await new Promise<void>((resolve) => process.once('message', () => resolve()));

@@ -25,6 +25,7 @@ import {
   waitForMessage,
   type MeterReport,
 } from '../lib/proc';
+import { openLoop } from '../lib/open-loop';
 import { bundleWorkflowsToFile, startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';
 import { intArg, sleep, summarize, type Summary } from '../lib/stats';
 import { referenceFor, ticketInput, type TicketReference } from '../lib/tickets';
@@ -150,30 +151,14 @@ async function openLoopNoopCeiling(
     const cpuBefore = cpuNow(meters);
     const storeBefore = await persistenceTotals(metricsUrl);
     const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    let errors = 0;
-    const pending: Promise<void>[] = [];
     const windowFrom = new Date(Date.now() - 1000);
-    const started = performance.now();
-    for (let i = 0; performance.now() - started < seconds * 1000; i++) {
-      const wait = started + (i * 1000) / rate - performance.now();
-      if (wait > 0) await sleep(wait);
+    const sent = await openLoop(rate, seconds * 1000, async (i) => {
       const workflowId = `noop-open-${rate}-${i}`;
-      const sent = performance.now();
       sentAt.set(workflowId, Date.now());
-      pending.push(
-        client.workflow.start('noopWorkflow', { workflowId, taskQueue: BENCH_TASK_QUEUE, args: [] }).then(
-          () => {
-            latencies.push(performance.now() - sent);
-          },
-          () => {
-            errors += 1;
-          },
-        ),
-      );
-    }
-    await Promise.all(pending);
-    const achieved = latencies.length / ((performance.now() - started) / 1000);
+      await client.workflow.start('noopWorkflow', { workflowId, taskQueue: BENCH_TASK_QUEUE, args: [] });
+      return undefined;
+    });
+    const { latencies, errors, achieved } = sent;
     const store = persistenceLine(storeBefore, await persistenceTotals(metricsUrl), latencies.length);
     const query = `WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed' AND StartTime >= '${windowFrom.toISOString()}'`;
     await drain(client, query, latencies.length);
