@@ -30,11 +30,13 @@ export function ticketsRouter(deps: ApiDeps): Router {
     const body = parse(NewTicketBody, req.body);
     const key = req.get('idempotency-key');
     const idempotencyKey = key == null ? undefined : parse(IdempotencyKey, key, 'Idempotency-Key header');
-    const { receipt, replayed } = await submitTicket(deps, body, {
+    const { receipt, replayed, timings } = await submitTicket(deps, body, {
       idempotencyKey,
       staff: res.locals.staff as StaffActor | undefined,
     });
     if (replayed) res.set('Idempotent-Replayed', 'true');
+    // Where the acknowledgement's time went (https://www.w3.org/TR/server-timing/): PostgreSQL, then Temporal.
+    res.set('Server-Timing', `db;dur=${timings.db.toFixed(1)}, temporal;dur=${timings.temporal.toFixed(1)}`);
     res.status(201).location(`/api/tickets/${receipt.number}`).json(receipt);
   });
 

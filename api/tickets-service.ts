@@ -63,13 +63,20 @@ function ticketYear(timezone: string, at: Date): string {
 const requestHash = (body: NewTicket): string =>
   createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
+/** Milliseconds an intake spent on PostgreSQL (references, number) and on starting its workflow. */
+export interface IntakeTimings {
+  db: number;
+  temporal: number;
+}
+
 /** Accepts a report: checks the place and category, allocates the number, starts the ticket's workflow. A repeated Idempotency-Key returns the first ticket. */
 export async function submitTicket(
   deps: ApiDeps,
   body: NewTicket,
   options: { idempotencyKey?: string; staff?: StaffActor },
-): Promise<{ receipt: TicketReceipt; replayed: boolean }> {
+): Promise<{ receipt: TicketReceipt; replayed: boolean; timings: IntakeTimings }> {
   const submittedAt = new Date();
+  const dbFrom = performance.now();
   const input = await buildTicketInput(deps, body, options.staff, submittedAt);
   const hash = requestHash(body);
   const { number, replayed } = await allocateNumber(
@@ -79,6 +86,7 @@ export async function submitTicket(
     hash,
     options.idempotencyKey,
   );
+  const temporalFrom = performance.now();
   // On a replay the first request's workflow may not have started yet (its API died in between): starting again is safe.
   await deps.temporal.workflow
     .start('ticketWorkflow', {
@@ -92,6 +100,7 @@ export async function submitTicket(
   const { secret, publicUrl } = deps.config;
   return {
     replayed,
+    timings: { db: temporalFrom - dbFrom, temporal: performance.now() - temporalFrom },
     receipt: {
       id: number,
       number,

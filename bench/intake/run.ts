@@ -27,7 +27,7 @@ import {
 } from '../lib/proc';
 import { openLoop } from '../lib/open-loop';
 import { bundleWorkflowsToFile, startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';
-import { intArg, sleep, summarize, type Summary } from '../lib/stats';
+import { intArg, sleep, summarize, sustainedRate, type Summary } from '../lib/stats';
 import { referenceFor, ticketInput, type TicketReference } from '../lib/tickets';
 import { BENCH_TASK_QUEUE, stepUpdate } from './workflows';
 
@@ -59,6 +59,8 @@ interface StepResult {
   /** Failed requests by HTTP status or error message. */
   failures: Record<string, number>;
   latency: Summary;
+  /** The acknowledgement split by the API's Server-Timing: PostgreSQL, the Temporal start, the rest. */
+  phases: { db: Summary; temporal: Summary; rest: Summary };
   /** Wall-clock window in which the step's requests were sent. */
   startedAtMs: number;
   sentUntilMs: number;
@@ -234,7 +236,12 @@ async function main(): Promise<void> {
   if (process.argv.includes('--wf-slots')) tuning.maxConcurrentWorkflowTaskExecutions = intArg('wf-slots', 0);
   if (process.argv.includes('--act-slots'))
     tuning.maxConcurrentActivityTaskExecutions = intArg('act-slots', 0);
-  const pragmas = process.argv.includes('--sqlite-defaults') ? [] : TEMPORAL_SQLITE_PRAGMAS;
+  // BENCH_SQLITE_PRAGMAS="a=1,b=2" replaces the benches' pragmas (for A/B runs of the store's settings).
+  const pragmas = process.env.BENCH_SQLITE_PRAGMAS
+    ? process.env.BENCH_SQLITE_PRAGMAS.split(',').filter(Boolean)
+    : process.argv.includes('--sqlite-defaults')
+      ? []
+      : TEMPORAL_SQLITE_PRAGMAS;
   const workerNice = process.argv.includes('--worker-nice')
     ? Number(process.argv[process.argv.indexOf('--worker-nice') + 1])
     : 10;
@@ -243,6 +250,9 @@ async function main(): Promise<void> {
   // Diagnostic: the ticket worker is stopped (SIGSTOP) while each step's reports are sent and resumed after,
   // so the step measures what the intake path alone costs and sustains.
   const pauseWorker = process.argv.includes('--pause-worker');
+  const intakeOnly = process.argv.includes('--intake-only');
+  const ceilingsOnly = process.argv.includes('--ceilings-only');
+  if (intakeOnly && ceilingsOnly) throw new Error('--intake-only and --ceilings-only exclude each other');
   const dynamicConfig = (process.env.BENCH_DYNAMIC_CONFIG ?? '').split(',').filter(Boolean);
   const stack = await startBenchStack({ sqlitePragmas: pragmas, dynamicConfig });
   const children: ChildProcess[] = [];
@@ -295,80 +305,93 @@ async function main(): Promise<void> {
     const metricsUrl = await temporalMetricsUrl(stack.dataDir);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
-    const cpuBeforeNoop = cpuNow(meters);
-    let noopCount = 0;
-    const noopStarts = await throughput(stepSeconds, 32, async (i) => {
-      noopCount += 1;
-      await client.workflow.start('noopWorkflow', {
-        workflowId: `noop-${i}`,
-        taskQueue: BENCH_TASK_QUEUE,
-        args: [],
+    // --intake-only (a diagnostic for quick A/B runs of the desk): no ceilings, no ratios.
+    let noopStarts = NaN;
+    let noopCpuMs = NaN;
+    let noopSplit = '';
+    let noopRuns = NaN;
+    let ceilingSteps: CeilingStep[] = [];
+    let shaped = NaN;
+    let lifecycles = NaN;
+    let openingStarts = NaN;
+    let openingSplit = '';
+    if (!intakeOnly) {
+      const cpuBeforeNoop = cpuNow(meters);
+      let noopCount = 0;
+      noopStarts = await throughput(stepSeconds, 32, async (i) => {
+        noopCount += 1;
+        await client.workflow.start('noopWorkflow', {
+          workflowId: `noop-${i}`,
+          taskQueue: BENCH_TASK_QUEUE,
+          args: [],
+        });
       });
-    });
-    // Each start's whole cost (server, ceiling worker, client) counts: wait until every no-op has completed.
-    await drain(client, "WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed'", noopCount);
-    const { totalMs: noopCpuMs, split: noopSplit } = cpuPerItem(meters, cpuBeforeNoop, noopCount);
-    log(
-      `no-op workflow starts: ${noopStarts.toFixed(1)}/s, ${noopCpuMs.toFixed(1)} CPU ms each (${noopSplit})`,
-    );
-    // The engine's processing ceiling: no-op workflows started and run to completion, 32 at a time.
-    const noopRuns = await throughput(stepSeconds, 32, async (i) => {
-      await client.workflow.execute('noopWorkflow', {
-        workflowId: `noop-run-${i}`,
-        taskQueue: BENCH_TASK_QUEUE,
-        args: [],
+      // Each start's whole cost (server, ceiling worker, client) counts: wait until every no-op has completed.
+      await drain(client, "WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed'", noopCount);
+      ({ totalMs: noopCpuMs, split: noopSplit } = cpuPerItem(meters, cpuBeforeNoop, noopCount));
+      log(
+        `no-op workflow starts: ${noopStarts.toFixed(1)}/s, ${noopCpuMs.toFixed(1)} CPU ms each (${noopSplit})`,
+      );
+      // The engine's processing ceiling: no-op workflows started and run to completion, 32 at a time.
+      noopRuns = await throughput(stepSeconds, 32, async (i) => {
+        await client.workflow.execute('noopWorkflow', {
+          workflowId: `noop-run-${i}`,
+          taskQueue: BENCH_TASK_QUEUE,
+          args: [],
+        });
       });
-    });
-    log(`no-op workflows run end to end: ${noopRuns.toFixed(1)}/s`);
-    await sleep(2000);
-    // The bare ceiling by the intake's own test (open loop, the same p99 limits), so the ratio compares like with like.
-    const ceilingSteps = await openLoopNoopCeiling(
-      client,
-      ceilingRates.split(',').map(Number),
-      stepSeconds,
-      meters.filter((m) => m.label !== 'api' && m.label !== 'ticket worker'),
-      log,
-      metricsUrl,
-    );
-    await sleep(2000);
-    const shaped = await throughput(stepSeconds * 2, 16, async (i) => {
-      const handle = await client.workflow.start('shapedWorkflow', {
-        workflowId: `shaped-${i}`,
-        taskQueue: BENCH_TASK_QUEUE,
-        args: [UPDATES_PER_LIFECYCLE],
+      log(`no-op workflows run end to end: ${noopRuns.toFixed(1)}/s`);
+      await sleep(2000);
+      // The bare ceiling by the intake's own test (open loop, the same p99 limits), so the ratio compares like with like.
+      ceilingSteps = await openLoopNoopCeiling(
+        client,
+        ceilingRates.split(',').map(Number),
+        stepSeconds,
+        meters.filter((m) => m.label !== 'api' && m.label !== 'ticket worker'),
+        log,
+        metricsUrl,
+      );
+      await sleep(2000);
+      shaped = await throughput(stepSeconds * 2, 16, async (i) => {
+        const handle = await client.workflow.start('shapedWorkflow', {
+          workflowId: `shaped-${i}`,
+          taskQueue: BENCH_TASK_QUEUE,
+          args: [UPDATES_PER_LIFECYCLE],
+        });
+        for (let u = 0; u < UPDATES_PER_LIFECYCLE; u++)
+          await handle.executeUpdate(stepUpdate, { args: ['x'] });
+        await handle.result();
       });
-      for (let u = 0; u < UPDATES_PER_LIFECYCLE; u++) await handle.executeUpdate(stepUpdate, { args: ['x'] });
-      await handle.result();
-    });
-    log(`no-op lifecycles of a ticket's shape: ${shaped.toFixed(1)}/s`);
-    await sleep(3000);
-    const lifecycles = await throughput(stepSeconds * 2, 16, (i) =>
-      echodeskLifecycle(client, ref, `L${String(i).padStart(6, '0')}`),
-    );
-    log(`echodesk ticket lifecycles: ${lifecycles.toFixed(1)}/s`);
-    await sleep(3000);
-    // A no-op with a ticket opening's shape and input size, left open as tickets are (last: they stay in the cache).
-    const openingInput = ticketInput(ref, 'O000000', benchPolicy(), 'P3', new Date());
-    const cpuBeforeOpening = cpuNow(meters);
-    let openingCount = 0;
-    const openingStarts = await throughput(stepSeconds, 32, async (i) => {
-      openingCount += 1;
-      await client.workflow.start('openingShapedWorkflow', {
-        workflowId: `opening-${i}`,
-        taskQueue: BENCH_TASK_QUEUE,
-        args: [openingInput],
+      log(`no-op lifecycles of a ticket's shape: ${shaped.toFixed(1)}/s`);
+      await sleep(3000);
+      lifecycles = await throughput(stepSeconds * 2, 16, (i) =>
+        echodeskLifecycle(client, ref, `L${String(i).padStart(6, '0')}`),
+      );
+      log(`echodesk ticket lifecycles: ${lifecycles.toFixed(1)}/s`);
+      await sleep(3000);
+      // A no-op with a ticket opening's shape and input size, left open as tickets are (last: they stay in the cache).
+      const openingInput = ticketInput(ref, 'O000000', benchPolicy(), 'P3', new Date());
+      const cpuBeforeOpening = cpuNow(meters);
+      let openingCount = 0;
+      openingStarts = await throughput(stepSeconds, 32, async (i) => {
+        openingCount += 1;
+        await client.workflow.start('openingShapedWorkflow', {
+          workflowId: `opening-${i}`,
+          taskQueue: BENCH_TASK_QUEUE,
+          args: [openingInput],
+        });
       });
-    });
-    // Until every one has finished its first task (the upsert says so).
-    await drain(
-      client,
-      "WorkflowType = 'openingShapedWorkflow' AND EchodeskStatus = 'assigned'",
-      openingCount,
-    );
-    const { split: openingSplit } = cpuPerItem(meters, cpuBeforeOpening, openingCount);
-    log(
-      `no-op workflows of a ticket opening's shape: ${openingStarts.toFixed(1)}/s (CPU ms each: ${openingSplit})`,
-    );
+      // Until every one has finished its first task (the upsert says so).
+      await drain(
+        client,
+        "WorkflowType = 'openingShapedWorkflow' AND EchodeskStatus = 'assigned'",
+        openingCount,
+      );
+      ({ split: openingSplit } = cpuPerItem(meters, cpuBeforeOpening, openingCount));
+      log(
+        `no-op workflows of a ticket opening's shape: ${openingStarts.toFixed(1)}/s (CPU ms each: ${openingSplit})`,
+      );
+    }
     // What each process burns with no load at all, so per-ticket figures can be read net of it.
     const idleBefore = cpuNow(meters);
     const idleStarted = Date.now();
@@ -379,113 +402,153 @@ async function main(): Promise<void> {
       .join(', ');
     log(`idle: ${idle} of a core`);
 
-    if (pauseWorker) worker.kill('SIGSTOP');
-    let storeBefore = await persistenceTotals(metricsUrl);
-    const stores: string[] = [];
-    const load = spawnTs(path.join(__dirname, 'load.ts'), {
-      BENCH_API_URL: `http://127.0.0.1:${port}`,
-      BENCH_RATES: rates,
-      BENCH_STEP_SECONDS: String(stepSeconds),
-    });
-    children.push(load);
-    const loadMeter = new ProcessMeter(() => load.pid, 'load generator');
+    // --ceilings-only: no intake steps (the rounds runner measures them in a process of their own).
     const steps: StepResult[] = [];
-    const stepMeters = [
-      ...meters.filter((m) => m.label !== 'ceiling worker' && m.label !== 'bench client'),
-      loadMeter,
-    ];
-    let cpuBefore = cpuNow(stepMeters);
     const lags: DispatchLag[] = [];
+    const stores: string[] = [];
     let undispatched = 0;
-    await new Promise<void>((resolve, reject) => {
-      load.on('message', (message: { type: string } & Omit<StepResult, 'cpu'>) => {
-        if (message.type !== 'step') return;
-        if (pauseWorker) worker.kill('SIGCONT');
-        void (async () => {
-          // The store's work while the step's reports were taken (the backlog's own work comes after).
-          stores.push(
-            persistenceLine(storeBefore, await persistenceTotals(metricsUrl), message.achieved * stepSeconds),
-          );
-          // The step's CPU includes working off its backlog: its tickets' whole cost.
-          undispatched = await waitForDispatch(stack.pool, 120_000);
-          const cpuAfter = cpuNow(stepMeters);
-          const cpu = Object.fromEntries(stepMeters.map((m, i) => [m.label, cpuAfter[i] - cpuBefore[i]]));
-          const m: StepResult = { ...message, cpu };
-          steps.push(m);
-          const lag = await dispatchLag(stack.pool, m);
-          lags.push(lag);
-          log(
-            `intake ${m.rate}/s: achieved ${m.achieved.toFixed(1)}/s, ack p50 ${m.latency.p50.toFixed(0)} ms, p99 ${m.latency.p99.toFixed(0)} ms, errors ${m.errors}${m.errors ? ` ${JSON.stringify(m.failures)}` : ''}; dispatch p99 ${lag.lagMs.p99.toFixed(0)} ms; Temporal ${stores[stores.length - 1]}`,
-          );
-          if (m.latency.p99 > ACK_P99_LIMIT_MS * 4 || m.errors > m.rate || undispatched > 0) {
-            load.kill('SIGTERM');
-            return;
-          }
-          await sleep(2000);
-          cpuBefore = cpuNow(stepMeters);
-          storeBefore = await persistenceTotals(metricsUrl);
-          if (pauseWorker) worker.kill('SIGSTOP');
-          load.send({ type: 'next' });
-        })().catch(reject);
+    let loadMeter: ProcessMeter | undefined;
+    const stepMeters = meters.filter((m) => m.label !== 'ceiling worker' && m.label !== 'bench client');
+    if (!ceilingsOnly) {
+      if (pauseWorker) worker.kill('SIGSTOP');
+      let storeBefore = await persistenceTotals(metricsUrl);
+      const load = spawnTs(path.join(__dirname, 'load.ts'), {
+        BENCH_API_URL: `http://127.0.0.1:${port}`,
+        BENCH_RATES: rates,
+        BENCH_STEP_SECONDS: String(stepSeconds),
       });
-      load.once('exit', () => resolve());
-    });
-    const reports: MeterReport[] = [...meters, loadMeter].map((m) => m.stop());
+      children.push(load);
+      loadMeter = new ProcessMeter(() => load.pid, 'load generator');
+      stepMeters.push(loadMeter);
+      let cpuBefore = cpuNow(stepMeters);
+      await new Promise<void>((resolve, reject) => {
+        load.on('message', (message: { type: string } & Omit<StepResult, 'cpu'>) => {
+          if (message.type !== 'step') return;
+          if (pauseWorker) worker.kill('SIGCONT');
+          void (async () => {
+            // The store's work while the step's reports were taken (the backlog's own work comes after).
+            stores.push(
+              persistenceLine(
+                storeBefore,
+                await persistenceTotals(metricsUrl),
+                message.achieved * stepSeconds,
+              ),
+            );
+            // The step's CPU includes working off its backlog: its tickets' whole cost.
+            undispatched = await waitForDispatch(stack.pool, 120_000);
+            const cpuAfter = cpuNow(stepMeters);
+            const cpu = Object.fromEntries(stepMeters.map((m, i) => [m.label, cpuAfter[i] - cpuBefore[i]]));
+            const m: StepResult = { ...message, cpu };
+            steps.push(m);
+            const lag = await dispatchLag(stack.pool, m);
+            lags.push(lag);
+            log(
+              `intake ${m.rate}/s: achieved ${m.achieved.toFixed(1)}/s, ack p50 ${m.latency.p50.toFixed(0)} ms, p99 ${m.latency.p99.toFixed(0)} ms, errors ${m.errors}${m.errors ? ` ${JSON.stringify(m.failures)}` : ''}; dispatch p99 ${lag.lagMs.p99.toFixed(0)} ms; Temporal ${stores[stores.length - 1]}`,
+            );
+            if (m.latency.p99 > ACK_P99_LIMIT_MS * 4 || m.errors > m.rate || undispatched > 0) {
+              load.kill('SIGTERM');
+              return;
+            }
+            await sleep(2000);
+            cpuBefore = cpuNow(stepMeters);
+            storeBefore = await persistenceTotals(metricsUrl);
+            if (pauseWorker) worker.kill('SIGSTOP');
+            load.send({ type: 'next' });
+          })().catch(reject);
+        });
+        load.once('exit', () => resolve());
+      });
+    }
+    const reports: MeterReport[] = [...meters, ...(loadMeter ? [loadMeter] : [])].map((m) => m.stop());
     const accepted = (s: { latency: Summary; errors: number; achieved: number; rate: number }) =>
       s.latency.p99 < ACK_P99_LIMIT_MS && s.errors === 0 && s.achieved >= 0.9 * s.rate;
-    const noopOpenStarts = Math.max(0, ...ceilingSteps.filter(accepted).map((s) => s.achieved));
-    const noopOpenRuns = Math.max(
-      0,
-      ...ceilingSteps
-        .filter((s) => accepted(s) && s.completedMs.p99 < DISPATCH_P99_LIMIT_MS)
-        .map((s) => s.achieved),
+    // A rate counts as sustained only if it and every lower rate passed: a pass above a miss is noise.
+    const noopOpenStarts = sustainedRate(ceilingSteps, accepted);
+    const noopOpenRuns = sustainedRate(
+      ceilingSteps,
+      (s) => accepted(s) && s.completedMs.p99 < DISPATCH_P99_LIMIT_MS,
     );
     // Acceptance: acknowledged within the limit, as the no-op ceiling counts starts accepted.
-    const sustainedAcks = Math.max(0, ...steps.filter(accepted).map((s) => s.achieved));
+    const sustainedAcks = sustainedRate(steps, accepted);
     // Processing: acknowledged within the limit and every ticket dispatched within DISPATCH_P99_LIMIT_MS.
-    const sustained = Math.max(
-      0,
-      ...steps
-        .filter(
-          (s, i) =>
-            accepted(s) &&
-            lags[i].dispatched === lags[i].tickets &&
-            lags[i].lagMs.p99 < DISPATCH_P99_LIMIT_MS,
-        )
-        .map((s) => s.achieved),
+    const sustained = sustainedRate(
+      steps,
+      (s, i) =>
+        accepted(s) && lags[i].dispatched === lags[i].tickets && lags[i].lagMs.p99 < DISPATCH_P99_LIMIT_MS,
     );
+    const result: PhaseResult = {
+      type: 'result',
+      intake:
+        steps.length > 0
+          ? { acked: sustainedAcks, dispatched: sustained, atTop: sustainedAcks === steps.at(-1)?.achieved }
+          : undefined,
+      ceiling:
+        ceilingSteps.length > 0
+          ? {
+              starts: noopOpenStarts,
+              completed: noopOpenRuns,
+              lifecycleRatio: shaped / lifecycles,
+              atTop: noopOpenStarts === ceilingSteps.at(-1)?.achieved,
+            }
+          : undefined,
+    };
+    // Wait until the message is out: the bench leaves through process.exit.
+    if (process.send)
+      await new Promise<void>((resolve) => process.send?.(result, undefined, {}, () => resolve()));
 
     const out = [
       '',
       `Intake and ceilings (Temporal dev server, SQLite pragmas: ${pragmas.join(' ') || 'defaults'}; worker tuning ${JSON.stringify(tuning)}; pg pool ${intArg('pool', 10)}; worker nice ${workerNice}; ${pauseWorker ? 'worker stopped while reports are sent (diagnostic); ' : ''}steps of ${stepSeconds} s, each from a desk that has worked off the one before)`,
-      `  rate/s  achieved/s  ack p50 ms  ack p99 ms  errors  dispatched  dispatch p50 ms  dispatch p99 ms  CPU ms per ticket (${stepMeters.map((m) => m.label).join(' / ')}); Temporal persistence while reports were taken`,
-      ...steps.map((s, i) => {
-        const lag = lags[i];
-        const tickets = Math.max(1, lag.tickets);
-        const perTicket = stepMeters.map((m) => ((s.cpu[m.label] * 1000) / tickets).toFixed(1)).join(' / ');
-        return `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(10)}  ${s.latency.p99.toFixed(0).padStart(10)}  ${String(s.errors).padStart(6)}  ${`${lag.dispatched}/${lag.tickets}`.padStart(10)}  ${lag.lagMs.p50.toFixed(0).padStart(15)}  ${lag.lagMs.p99.toFixed(0).padStart(15)}  ${perTicket}; ${stores[i] ?? ''}`;
-      }),
-      undispatched > 0
-        ? `!! ${undispatched} tickets still without a dispatch decision 120 s after the load stopped`
-        : '',
-      '',
-      `Bare ceiling by the intake's test: no-op starts sent open loop through the same client, the ceiling worker running them, each step from a drained server`,
-      `  rate/s  achieved/s  start p50 ms  start p99 ms  errors  completed p50 ms  completed p99 ms  CPU ms per no-op; Temporal persistence while starts were sent`,
-      ...ceilingSteps.map(
-        (s) =>
-          `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(12)}  ${s.latency.p99.toFixed(0).padStart(12)}  ${String(s.errors).padStart(6)}  ${s.completedMs.p50.toFixed(0).padStart(16)}  ${s.completedMs.p99.toFixed(0).padStart(16)}  ${s.cpuSplit}; ${s.store}`,
-      ),
-      `ceiling: no-op starts with start p99 < ${ACK_P99_LIMIT_MS} ms ${noopOpenStarts.toFixed(1)}/s; also completed with p99 < ${DISPATCH_P99_LIMIT_MS} ms ${noopOpenRuns.toFixed(1)}/s`,
-      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts by the same test = ${ratio(sustainedAcks, noopOpenStarts)} (target >= 0.5)`,
-      `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts also completed by the same test = ${ratio(sustained, noopOpenRuns)}`,
-      '',
-      `ceiling: no-op workflow starts ${noopStarts.toFixed(1)}/s accepted (${noopCpuMs.toFixed(1)} CPU ms each once run: ${noopSplit})`,
-      `ceiling: no-op workflows run end to end ${noopRuns.toFixed(1)}/s`,
-      `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts accepted (32 in flight, no latency bound) = ${ratio(sustainedAcks, noopStarts)}`,
-      `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts = ${ratio(sustained, noopStarts)}, / no-op runs = ${ratio(sustained, noopRuns)}`,
-      `ceiling: no-op workflows of a ticket opening's shape (input of a ticket's size, patch marker, local activity, upsert, timer) ${openingStarts.toFixed(1)}/s accepted (CPU ms each once run: ${openingSplit})`,
-      `ceiling: no-op lifecycles of a ticket's shape (2 + ${UPDATES_PER_LIFECYCLE} activities, ${UPDATES_PER_LIFECYCLE} updates) ${shaped.toFixed(1)}/s`,
-      `echodesk full lifecycles ${lifecycles.toFixed(1)}/s -> cost ratio ${(shaped / lifecycles).toFixed(2)}x the no-op of the same shape (target <= 1.5)`,
+      ...(steps.length > 0
+        ? [
+            `  rate/s  achieved/s  ack p50 ms  ack p99 ms  p99 db / temporal / rest  errors  dispatched  dispatch p50 ms  dispatch p99 ms  CPU ms per ticket (${stepMeters.map((m) => m.label).join(' / ')}); Temporal persistence while reports were taken`,
+            ...steps.map((s, i) => {
+              const lag = lags[i];
+              const tickets = Math.max(1, lag.tickets);
+              const perTicket = stepMeters
+                .map((m) => ((s.cpu[m.label] * 1000) / tickets).toFixed(1))
+                .join(' / ');
+              return `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(10)}  ${s.latency.p99.toFixed(0).padStart(10)}  ${`${s.phases.db.p99.toFixed(0)} / ${s.phases.temporal.p99.toFixed(0)} / ${s.phases.rest.p99.toFixed(0)}`.padStart(24)}  ${String(s.errors).padStart(6)}  ${`${lag.dispatched}/${lag.tickets}`.padStart(10)}  ${lag.lagMs.p50.toFixed(0).padStart(15)}  ${lag.lagMs.p99.toFixed(0).padStart(15)}  ${perTicket}; ${stores[i] ?? ''}`;
+            }),
+            undispatched > 0
+              ? `!! ${undispatched} tickets still without a dispatch decision 120 s after the load stopped`
+              : '',
+          ]
+        : []),
+      ...(ceilingSteps.length > 0
+        ? [
+            '',
+            `Bare ceiling by the intake's test: no-op starts sent open loop through the same client, the ceiling worker running them, each step from a drained server`,
+            `  rate/s  achieved/s  start p50 ms  start p99 ms  errors  completed p50 ms  completed p99 ms  CPU ms per no-op; Temporal persistence while starts were sent`,
+            ...ceilingSteps.map(
+              (s) =>
+                `  ${String(s.rate).padStart(6)}  ${s.achieved.toFixed(1).padStart(10)}  ${s.latency.p50.toFixed(0).padStart(12)}  ${s.latency.p99.toFixed(0).padStart(12)}  ${String(s.errors).padStart(6)}  ${s.completedMs.p50.toFixed(0).padStart(16)}  ${s.completedMs.p99.toFixed(0).padStart(16)}  ${s.cpuSplit}; ${s.store}`,
+            ),
+            `ceiling: no-op starts with start p99 < ${ACK_P99_LIMIT_MS} ms ${noopOpenStarts.toFixed(1)}/s; also completed with p99 < ${DISPATCH_P99_LIMIT_MS} ms ${noopOpenRuns.toFixed(1)}/s`,
+          ]
+        : []),
+      ...(steps.length > 0 && ceilingSteps.length > 0
+        ? [
+            `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts by the same test = ${ratio(sustainedAcks, noopOpenStarts)} (target >= 0.5)`,
+            `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts also completed by the same test = ${ratio(sustained, noopOpenRuns)}`,
+          ]
+        : []),
+      ...(!intakeOnly
+        ? [
+            '',
+            `ceiling: no-op workflow starts ${noopStarts.toFixed(1)}/s accepted (${noopCpuMs.toFixed(1)} CPU ms each once run: ${noopSplit})`,
+            `ceiling: no-op workflows run end to end ${noopRuns.toFixed(1)}/s`,
+            ...(steps.length > 0
+              ? [
+                  `intake acknowledged with p99 < ${ACK_P99_LIMIT_MS} ms: ${sustainedAcks.toFixed(1)} tickets/s -> / no-op starts accepted (32 in flight, no latency bound) = ${ratio(sustainedAcks, noopStarts)}`,
+                  `intake acknowledged and dispatched (p99 < ${DISPATCH_P99_LIMIT_MS} ms): ${sustained.toFixed(1)} tickets/s -> / no-op starts = ${ratio(sustained, noopStarts)}, / no-op runs = ${ratio(sustained, noopRuns)}`,
+                ]
+              : []),
+            `ceiling: no-op workflows of a ticket opening's shape (input of a ticket's size, patch marker, local activity, upsert, timer) ${openingStarts.toFixed(1)}/s accepted (CPU ms each once run: ${openingSplit})`,
+            `ceiling: no-op lifecycles of a ticket's shape (2 + ${UPDATES_PER_LIFECYCLE} activities, ${UPDATES_PER_LIFECYCLE} updates) ${shaped.toFixed(1)}/s`,
+            `echodesk full lifecycles ${lifecycles.toFixed(1)}/s -> cost ratio ${(shaped / lifecycles).toFixed(2)}x the no-op of the same shape (target <= 1.5)`,
+          ]
+        : []),
       '',
       `idle, before the load: ${idle} of a core`,
       ...reports.map(formatMeter),
@@ -499,6 +562,14 @@ async function main(): Promise<void> {
     }
     await stack.stop();
   }
+}
+
+/** What one phase reports to the rounds runner (`rounds.ts`) over IPC: sustained rates per second. */
+export interface PhaseResult {
+  type: 'result';
+  /** `atTop`: the highest rate tried still passed, so the figure is a lower bound (try higher rates). */
+  intake?: { acked: number; dispatched: number; atTop: boolean };
+  ceiling?: { starts: number; completed: number; lifecycleRatio: number; atTop: boolean };
 }
 
 /** a / b to two places, or "n/a" when no rate of the ceiling passed. */

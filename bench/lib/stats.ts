@@ -36,6 +36,19 @@ export function intArg(name: string, fallback: number, argv: readonly string[] =
   return value;
 }
 
+/** The achieved rate of the last step that passed before the first that did not (steps in rising order); 0 if the first failed. */
+export function sustainedRate<T extends { achieved: number }>(
+  steps: readonly T[],
+  passed: (step: T, i: number) => boolean,
+): number {
+  let rate = 0;
+  for (const [i, step] of steps.entries()) {
+    if (!passed(step, i)) break;
+    rate = step.achieved;
+  }
+  return rate;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

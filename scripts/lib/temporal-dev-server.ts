@@ -38,6 +38,20 @@ export const SDK_SEARCH_ATTRIBUTE_TYPE: Readonly<Record<DevServerSearchAttribute
     KeywordList: 'KEYWORD_LIST',
   };
 
+/**
+ * Dynamic config every dev server of echodesk's runs with, before the caller's own settings.
+ *
+ * The CLI's dev server turns on `system.forceSearchAttributesCacheRefreshOnRead`, so that attributes
+ * added by hand are usable at once: every workflow start, upsert and visibility write then re-reads
+ * the cluster metadata and namespace from its store. That is 4–7 of a ticket's ~20 persistence
+ * operations, all queued on the SQLite plugin's single connection (bench/README.md, "Intake"). echodesk
+ * registers its attributes itself at start and waits until they are usable, so the server's normal
+ * 60-second cache is enough.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: readonly string[] = [
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+];
+
 export interface DevServerSearchAttribute {
   readonly name: string;
   readonly type: DevServerSearchAttributeType;
@@ -55,7 +69,7 @@ export interface TemporalDevServerOptions {
   searchAttributes: readonly DevServerSearchAttribute[];
   /** `PRAGMA=VALUE` statements for the SQLite store (the CLI's --sqlite-pragma), e.g. "synchronous=NORMAL". */
   sqlitePragmas?: readonly string[];
-  /** `KEY=VALUE` dynamic config settings (the CLI's --dynamic-config-value), e.g. "system.enableActivityEagerExecution=true". */
+  /** `KEY=VALUE` dynamic config settings (the CLI's --dynamic-config-value) after DEV_SERVER_DYNAMIC_CONFIG, e.g. "system.enableActivityEagerExecution=true"; a key given again overrides it. */
   dynamicConfig?: readonly string[];
   /** Receives notices such as "preferred port busy"; default silent. */
   log?: (line: string) => void;
@@ -142,7 +156,7 @@ function spawnServer(opts: TemporalDevServerOptions, paths: Paths, ports: { port
   for (const attribute of opts.searchAttributes)
     args.push('--search-attribute', `${attribute.name}=${attribute.type}`);
   for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
-  for (const setting of opts.dynamicConfig ?? []) args.push('--dynamic-config-value', setting);
+  for (const setting of dynamicConfig(opts.dynamicConfig ?? [])) args.push('--dynamic-config-value', setting);
   args.push('--log-level', 'warn');
   const out = openSync(paths.logFile, 'w');
   try {
@@ -156,6 +170,17 @@ function spawnServer(opts: TemporalDevServerOptions, paths: Paths, ports: { port
   } finally {
     closeSync(out);
   }
+}
+
+/** DEV_SERVER_DYNAMIC_CONFIG with the caller's settings on top, one value per key (the CLI would take both, leaving which applies to it). */
+export function dynamicConfig(settings: readonly string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const setting of [...DEV_SERVER_DYNAMIC_CONFIG, ...settings]) {
+    const eq = setting.indexOf('=');
+    if (eq <= 0) throw new Error(`Dynamic config "${setting}" is not KEY=VALUE`);
+    byKey.set(setting.slice(0, eq), setting);
+  }
+  return [...byKey.values()];
 }
 
 async function startUp(child: ChildProcess, opts: TemporalDevServerOptions, paths: Paths, address: string) {
@@ -253,6 +278,31 @@ async function ensureSearchAttributes(
   }
   if (Object.keys(missing).length > 0) {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+    await untilUsable(connection, namespace, Object.keys(missing));
+  }
+}
+
+/**
+ * Waits until the frontend maps the attributes just added. Its namespace cache refreshes on a timer
+ * (DEV_SERVER_DYNAMIC_CONFIG keeps the server from re-reading the mapping on every request), and a
+ * start naming an attribute before then fails with "no mapping defined". A visibility count resolves
+ * attributes through the same mapping, without starting anything.
+ */
+async function untilUsable(
+  connection: Connection,
+  namespace: string,
+  names: readonly string[],
+): Promise<void> {
+  const query = names.map((name) => `${name} IS NULL`).join(' AND ');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await connection.workflowService.countWorkflowExecutions({ namespace, query });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(250);
+    }
   }
 }
 

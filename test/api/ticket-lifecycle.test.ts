@@ -43,6 +43,8 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
     expect(submitted.body.trackingUrl).toContain(
       `/t/${submitted.body.number}?token=${submitted.body.trackingToken}`,
     );
+    // Where the acknowledgement's time went: PostgreSQL, then the workflow start.
+    expect(submitted.headers.get('server-timing')).toMatch(/^db;dur=\d+\.\d, temporal;dur=\d+\.\d$/);
     const receipt = submitted.body;
 
     const started = Date.now();
