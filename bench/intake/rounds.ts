@@ -33,8 +33,10 @@ function runPhase(args: readonly string[]): Promise<PhaseResult> {
   });
 }
 
+/** Median of the finite values (a ratio is NaN when its ceiling had no passing rate), NaN if none. */
 const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
@@ -57,8 +59,10 @@ async function main(): Promise<void> {
     const ceilingsFirst = r % 2 === 1;
     const order = ceilingsFirst ? 'ceilings, intake' : 'intake, ceilings';
     process.stderr.write(`\nround ${r} of ${rounds}: ${order}\n`);
-    const first = await runPhase([ceilingsFirst ? '--ceilings-only' : '--intake-only', ...passThrough]);
-    const second = await runPhase([ceilingsFirst ? '--intake-only' : '--ceilings-only', ...passThrough]);
+    // Only contiguous passes count, so each ladder may stop at its first miss.
+    const phaseArgs = (only: string) => [only, '--stop-at-miss', ...passThrough];
+    const first = await runPhase(phaseArgs(ceilingsFirst ? '--ceilings-only' : '--intake-only'));
+    const second = await runPhase(phaseArgs(ceilingsFirst ? '--intake-only' : '--ceilings-only'));
     const ceiling = first.ceiling ?? second.ceiling;
     const intake = first.intake ?? second.intake;
     if (!ceiling || !intake) throw new Error(`round ${r}: a phase reported nothing`);
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
       (r, i) =>
         `  ${String(i + 1).padStart(5)}  ${r.order.padEnd(17)}  ${rate(r.ceiling.starts, r.ceiling.atTop).padStart(14)}  ${rate(r.intake.acked, r.intake.atTop).padStart(14)}  ${fmt(acceptRatios[i]).padStart(5)}  ${r.ceiling.completed.toFixed(1).padStart(25)}  ${r.intake.dispatched.toFixed(1).padStart(25)}  ${fmt(processRatios[i]).padStart(5)}  ${r.ceiling.lifecycleRatio.toFixed(2).padStart(13)}x`,
     ),
-    `median: intake acknowledged / no-op starts = ${fmt(median(acceptRatios))} (target >= ${INTAKE_TARGET}; lowest ${fmt(Math.min(...acceptRatios))}), acknowledged and dispatched / no-ops started and completed = ${fmt(median(processRatios))}, lifecycle cost ${fmt(median(results.map((r) => r.ceiling.lifecycleRatio)))}x (target <= 1.5)`,
+    `median: intake acknowledged / no-op starts = ${fmt(median(acceptRatios))} (target >= ${INTAKE_TARGET}; lowest ${fmt(Math.min(...acceptRatios.filter(Number.isFinite)))}), acknowledged and dispatched / no-ops started and completed = ${fmt(median(processRatios))}, lifecycle cost ${fmt(median(results.map((r) => r.ceiling.lifecycleRatio)))}x (target <= 1.5)`,
     '',
   ];
   process.stdout.write(out.join('\n'));
