@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { availableParallelism, setPriority } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { pickPort } from '../../db/embedded';
 import { loadSlaPolicy } from '../../config/load-sla-policy';
 import { loadConfig } from '../../config/env';
 import type { StaffActor } from '../../domain/ticket-types';
@@ -17,17 +15,10 @@ import {
   ticketStateQuery,
   ticketWorkflowId,
 } from '../../workflows/ticket-contract';
-import {
-  formatMeter,
-  ProcessMeter,
-  runMain,
-  spawnTs,
-  stopChild,
-  waitForMessage,
-  type MeterReport,
-} from '../lib/proc';
+import { formatMeter, ProcessMeter, runMain, spawnTs, stopChild, type MeterReport } from '../lib/proc';
 import { openLoop } from '../lib/open-loop';
-import { bundleWorkflowsToFile, startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';
+import { startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';
+import { startDesk, temporalMetricsUrl } from './desk';
 import { intArg, sleep, summarize, sustainedRate, type Summary } from '../lib/stats';
 import { referenceFor, ticketInput, type TicketReference } from '../lib/tickets';
 import { BENCH_TASK_QUEUE, stepUpdate } from './workflows';
@@ -270,41 +261,14 @@ async function main(): Promise<void> {
   if (pinTemporal && temporalPid) execFileSync('taskset', ['-a', '-p', '-c', '0', String(temporalPid)]);
   const children: ChildProcess[] = [];
   try {
-    const bundle = await bundleWorkflowsToFile(stack.dataDir);
-    const port = await pickPort(0);
-    const env = {
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      LOG_LEVEL: 'error',
-      PORT: String(port),
-    };
-    const worker = spawnTs(
-      path.join(__dirname, '..', 'lib', 'worker-main.ts'),
-      {
-        ...env,
-        BENCH_WORKFLOW_BUNDLE: bundle,
-        BENCH_WORKER_TUNING: JSON.stringify(tuning),
-        BENCH_POOL_MAX: String(intArg('pool', 10)),
-      },
-      {
-        // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ticket worker.
-        nodeArgs: (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      },
-    );
-    // Acknowledge first: on a shared box the worker yields the CPU to intake (docker-compose.yml gives it a
-    // smaller cpu_shares for the same reason); its backlog is worked off as soon as intake leaves room.
-    if (worker.pid && workerNice > 0) setPriority(worker.pid, workerNice);
-    const ceilingWorker = spawnTs(path.join(__dirname, 'worker.ts'), env);
-    const api = spawnTs(path.join(__dirname, '..', '..', 'api', 'main.ts'), env, {
-      quiet: true,
-      nodeArgs: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    const { port, worker, ceilingWorker, api } = await startDesk(stack, children, {
+      tuning,
+      poolMax: intArg('pool', 10),
+      workerNice,
+      // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the ticket worker.
+      workerNodeArgs: (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      apiNodeArgs: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
     });
-    children.push(worker, ceilingWorker, api);
-    await Promise.all([
-      waitForMessage(worker, 'ready'),
-      waitForMessage(ceilingWorker, 'ready'),
-      waitForHttp(`http://127.0.0.1:${port}/readyz`),
-    ]);
     const ref = await referenceFor(stack.pool, 'IH-2-301', 'wifi');
     const meters = [
       new ProcessMeter(() => api.pid, 'api'),
@@ -623,13 +587,6 @@ async function drain(client: Client, query: string, count: number): Promise<void
   throw new Error(`only some of ${count} workflows reached: ${query}`);
 }
 
-/** The dev server's Prometheus endpoint, from the address its log prints at start. */
-async function temporalMetricsUrl(dataDir: string): Promise<string | undefined> {
-  if (process.env.BENCH_TEMPORAL_METRICS_URL) return process.env.BENCH_TEMPORAL_METRICS_URL;
-  const log = await readFile(path.join(dataDir, 'temporal', 'dev-server.log'), 'utf8').catch(() => '');
-  return /Temporal Metrics:\s+(http:\/\/\S+\/metrics)/.exec(log)?.[1];
-}
-
 /** Persistence operations the server has run so far, and their summed latency (s): all services, all operations. */
 async function persistenceTotals(url: string | undefined): Promise<{ ops: number; seconds: number }> {
   const totals = { ops: 0, seconds: 0 };
@@ -656,15 +613,6 @@ function persistenceLine(
   const ops = after.ops - before.ops;
   if (ops <= 0) return 'persistence: n/a';
   return `persistence ${(ops / Math.max(1, items)).toFixed(1)} ops each, mean ${((1000 * (after.seconds - before.seconds)) / ops).toFixed(1)} ms`;
-}
-
-async function waitForHttp(url: string): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    const res = await fetch(url).catch(() => null);
-    if (res?.ok) return;
-    await sleep(250);
-  }
-  throw new Error(`${url} did not answer`);
 }
 
 runMain(main);

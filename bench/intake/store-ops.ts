@@ -1,9 +1,7 @@
-import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { pickPort } from '../../db/embedded';
-import { runMain, spawnTs, stopChild, waitForMessage } from '../lib/proc';
-import { bundleWorkflowsToFile, startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';
+import { runMain, stopChild } from '../lib/proc';
+import { startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';
+import { startDesk, temporalMetricsUrl } from './desk';
 import { sleep } from '../lib/stats';
 import { BENCH_TASK_QUEUE } from './workflows';
 
@@ -42,34 +40,9 @@ runMain(async () => {
   });
   const children: ChildProcess[] = [];
   try {
-    const bundle = await bundleWorkflowsToFile(stack.dataDir);
-    const port = await pickPort(0);
-    const env = {
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      LOG_LEVEL: 'error',
-      PORT: String(port),
-    };
-    const worker = spawnTs(path.join(__dirname, '..', 'lib', 'worker-main.ts'), {
-      ...env,
-      BENCH_WORKFLOW_BUNDLE: bundle,
-      BENCH_WORKER_TUNING: '{}',
-      BENCH_POOL_MAX: '10',
-    });
-    const ceilingWorker = spawnTs(path.join(__dirname, 'worker.ts'), env);
-    const api = spawnTs(path.join(__dirname, '..', '..', 'api', 'main.ts'), env, { quiet: true });
-    children.push(worker, ceilingWorker, api);
-    await Promise.all([waitForMessage(worker, 'ready'), waitForMessage(ceilingWorker, 'ready')]);
-    for (let i = 0; i < 100; i++) {
-      try {
-        await fetch(`http://127.0.0.1:${port}/readyz`);
-        break;
-      } catch {
-        await sleep(300);
-      }
-    }
-    const log = await readFile(path.join(stack.dataDir, 'temporal', 'dev-server.log'), 'utf8');
-    const url = /Temporal Metrics:\s+(http:\/\/\S+\/metrics)/.exec(log)![1];
+    const { port } = await startDesk(stack, children);
+    const url = await temporalMetricsUrl(stack.dataDir);
+    if (!url) throw new Error('the dev server printed no metrics address');
     const N = Number(process.env.N ?? 200);
     await sleep(3000);
     // idle
