@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pickPort } from '../../db/embedded';
 import { verifyReadModel, type Difference } from '../../scripts/lib/verify-read-model';
-import { waitForMessage } from '../lib/proc';
+import { waitForHttp, waitForMessage } from '../lib/proc';
 import { bundleWorkflowsToFile, DEMO_PASSWORD, startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';
 import { mapLimit, sleep } from '../lib/stats';
 import { driveTicket, loginAll, SCENARIOS, type TicketOutcome } from './driver';
@@ -155,15 +155,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     for (const s of supervised) await s.stop();
     await stack.stop();
   }
-}
-
-async function waitForHttp(url: string): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    const res = await fetch(url).catch(() => null);
-    if (res?.ok) return;
-    await sleep(250);
-  }
-  throw new Error(`${url} did not answer`);
 }
 
 async function countWorkflows(

@@ -3,9 +3,8 @@ import { setPriority } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { pickPort } from '../../db/embedded';
-import { spawnTs, waitForMessage } from '../lib/proc';
+import { spawnTs, waitForHttp, waitForMessage } from '../lib/proc';
 import { bundleWorkflowsToFile, type BenchStack } from '../lib/stack';
-import { sleep } from '../lib/stats';
 
 export interface DeskOptions {
   /** Worker options passed through `worker/create-worker.ts` (slots, cache). */
@@ -68,15 +67,6 @@ export async function startDesk(
     waitForHttp(`http://127.0.0.1:${port}/readyz`),
   ]);
   return { port, worker, ceilingWorker, api };
-}
-
-async function waitForHttp(url: string): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    const res = await fetch(url).catch(() => null);
-    if (res?.ok) return;
-    await sleep(250);
-  }
-  throw new Error(`${url} did not answer`);
 }
 
 /** The dev server's Prometheus endpoint, from the address its log prints at start. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sleep } from './stats';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on every Linux build in use). */
 const USER_HZ = 100;
@@ -168,6 +169,16 @@ export async function stopChild(
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** Resolves once `url` answers 2xx; rejects after a minute. */
+export async function waitForHttp(url: string): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    const res = await fetch(url).catch(() => null);
+    if (res?.ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer`);
 }
 
 /**
