@@ -43,8 +43,8 @@ export const SDK_SEARCH_ATTRIBUTE_TYPE: Readonly<Record<DevServerSearchAttribute
  *
  * The CLI's dev server turns on `system.forceSearchAttributesCacheRefreshOnRead`, so that attributes
  * added by hand are usable at once: every workflow start, upsert and visibility write then re-reads
- * the cluster metadata and namespace from its store. That is 4–7 of a ticket's ~20 persistence
- * operations, all queued on the SQLite plugin's single connection (bench/README.md, "Intake"). echodesk
+ * the cluster metadata and namespace from its store: about 10 of a ticket's 20 persistence operations
+ * (4 of a no-op's 14), all queued on the SQLite plugin's single connection (bench/README.md, "Intake"). echodesk
  * registers its attributes itself at start and waits until they are usable, so the server's normal
  * 60-second cache is enough.
  */
