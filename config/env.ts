@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { durationErrorMessage, isDuration, parseDuration } from '../domain/duration';
 import { projectRoot } from '../lib/project-root';
 
 const optionalText = z
@@ -38,6 +39,14 @@ const EnvSchema = z.object({
   SMTP_FROM: z.string().default('echodesk <noreply@echodesk.local>'),
   /** Temporal UI address shown to managers; defaults to the dev server's UI. */
   TEMPORAL_UI_URL: optionalText,
+  /**
+   * How long a ticket may fail to make progress (an opening not recorded, writes failing, workflow tasks
+   * failing) before it is marked as needing attention on /manage and in the dispatcher queue.
+   */
+  ECHODESK_STUCK_AFTER: z
+    .string()
+    .default('3m')
+    .refine(isDuration, { error: (issue) => durationErrorMessage(issue.input) }),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -50,6 +59,7 @@ export interface Config extends Env {
   slaPolicyPath: string;
   publicUrl: string;
   secret: string;
+  stuckAfterMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +80,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     ...env,
     dataDir: path.resolve(root, env.ECHODESK_DATA_DIR),
     slaPolicyPath: path.resolve(root, env.ECHODESK_SLA_POLICY),
+    stuckAfterMs: parseDuration(env.ECHODESK_STUCK_AFTER),
     publicUrl: env.ECHODESK_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     // Development only: a fixed secret keeps tracking links valid across restarts of the demo desk.
     secret: env.ECHODESK_SECRET ?? 'echodesk-development-secret-not-for-production',

@@ -1,0 +1,1 @@
+export async function broken(): Promise<void> { throw new Error('boom in workflow'); }
