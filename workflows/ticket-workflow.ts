@@ -92,8 +92,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
 
   /** Steps that failed for good since the read model was last written; sets the backoff. */
   let failures = 0;
-  /** Waiting to retry a step that failed for good: actions return at once instead of waiting for the write. */
-  let stalled = false;
+  /** Stalls begun so far: an action made while a step keeps failing answers once its own retry has failed. */
+  let stalls = 0;
   /**
    * A step failed with an error no retry fixes (bad data, a reference gone): the ticket is marked as
    * needing attention where dispatchers and managers see it, and the step is tried again after a backoff,
@@ -106,9 +106,8 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
     const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : err.message;
     await flagTicket({ number: input.number, kind: 'failed', activity, reason, state });
     const waiting = unpersisted.length;
-    stalled = true;
+    stalls += 1;
     await condition(() => unpersisted.length > waiting, attentionRetryDelayMs(failures));
-    stalled = false;
     failures += 1;
   };
 
@@ -127,7 +126,10 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
         }
         commit(applyCommand(state, command, actor, Date.now(), policy));
         const target = state.seq;
-        await condition(() => (persistedSeq >= target && assignment == null && !working) || stalled);
+        const seenStalls = stalls;
+        await condition(
+          () => (persistedSeq >= target && assignment == null && !working) || stalls > seenStalls,
+        );
         return snapshot();
       },
       {
