@@ -69,17 +69,3 @@ describe('a step that fails for good (time-skipping)', () => {
     expect(await ticket.handle.result()).toMatchObject({ status: 'closed' });
   });
 });
-    await eventually(() => ticket.record.flags.length === 1, 'first flag');
-    await lab().sleep(MINUTE);
-    await eventually(() => ticket.record.flags.length === 2, 'second flag after 1 minute');
-    expect(ticket.record.flags[1].activity).toBe('recordTicket');
-    await lab().sleep(2 * MINUTE);
-    await eventually(() => ticket.record.flags.length === 3, 'third flag after 2 more minutes');
-    await lab().sleep(4 * MINUTE);
-    await ticket.waitFor((s) => s.status === 'assigned');
-    await ticket.act(tech1, { type: 'accept' });
-    await ticket.act(tech1, { type: 'resolve', resolution: '已修复' });
-    await ticket.act(requester, { type: 'confirm', rating: 5, comment: null });
-    expect(await ticket.handle.result()).toMatchObject({ status: 'closed' });
-  });
-});
