@@ -7,14 +7,7 @@ import type { NotificationRenderer } from '../lib/notification-renderer';
 import { assignTicket, dispatchOnce, type AssignTicketInput } from './assign-ticket';
 import { clearWriteMarks, flagTicket, guarded, type FlagTicketInput } from './attention';
 import { openTicketWith, type OpenTicketInput, type OpenTicketResult } from './open-ticket';
-import {
-  enqueueNotifications,
-  insertEvents,
-  insertSurveyAnswers,
-  upsertTicketRow,
-  type Links,
-  type RecordTicketInput,
-} from './record-ticket';
+import { writeTicketRecord, type Links, type RecordTicketInput } from './record-ticket';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -34,10 +27,7 @@ export function createActivities({ pool, render, links, stuckAfterMs = DEFAULT_S
    */
   async function writeRecord(client: PoolClient, raw: RecordTicketInput): Promise<void> {
     const input = sanitizeDeep(raw);
-    await upsertTicketRow(client, input);
-    await insertEvents(client, input.state.number, input.events);
-    await insertSurveyAnswers(client, input.state.number, input.events);
-    const messages = await enqueueNotifications(client, input, render, links);
+    const messages = await writeTicketRecord(client, input, render, links);
     await clearWriteMarks(client, input.state.number);
     log.debug('ticket recorded', { number: input.state.number, seq: input.state.seq, messages });
   }

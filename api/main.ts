@@ -4,6 +4,7 @@ import { loadSlaPolicy } from '../config/load-sla-policy';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { logger } from '../lib/logger';
+import { startStuckTicketWatch } from '../lib/stuck-tickets';
 import { startApiServer } from './server';
 
 /** The API process as deployed: external PostgreSQL and Temporal, migrations at start, graceful stop on SIGTERM. */
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const api = await startApiServer({ pool, temporal, config, policy }, config.HOST, config.PORT);
   logger.info({ port: api.port }, 'echodesk api listening');
+  const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
   const stop = async () => {
+    await watch.stop();
     await api.close();
     await connection.close();
     await pool.end();

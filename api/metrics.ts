@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Pool } from 'pg';
+import { ATTENTION_KINDS } from '../domain/attention';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ApiMetrics {
@@ -37,6 +38,20 @@ export function createMetrics(pool: Pool): ApiMetrics {
         'SELECT status, count(*)::int AS n FROM tickets GROUP BY status',
       );
       for (const row of rows) this.set({ status: row.status }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'echodesk_tickets_needing_attention',
+    help: 'Tickets marked as needing attention (cannot make progress by themselves), by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const kind of ATTENTION_KINDS) this.set({ kind }, 0);
+      const { rows } = await pool.query<{ kind: string; n: number }>(
+        'SELECT kind, count(*)::int AS n FROM ticket_attention WHERE cleared_at IS NULL GROUP BY kind',
+      );
+      for (const row of rows) this.set({ kind: row.kind }, row.n);
     },
   });
   const middleware: RequestHandler = (req, res, next) => {

@@ -9,6 +9,7 @@ import { createPool } from '../db/pool';
 import { seedDemoData } from '../db/seed';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { logger } from '../lib/logger';
+import { startStuckTicketWatch } from '../lib/stuck-tickets';
 import { installTemporalLogging } from '../lib/temporal-logging';
 import { createMailer } from '../lib/mailer';
 import { createTicketWorker } from '../worker/create-worker';
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
     config.PORT,
   );
   stoppers.push(() => api.close());
+  const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
+  stoppers.push(() => watch.stop());
 
   const base = `http://${config.HOST}:${api.port}`;
   process.stdout.write(

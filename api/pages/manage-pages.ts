@@ -18,7 +18,8 @@ import {
 } from '../locations-service';
 import { getTicket } from '../tickets-service';
 import { field, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
-import { dashboardFigures, listCategories } from './queries';
+import { attentionItems } from './attention';
+import { dashboardFigures, listCategories, needsAttention } from './queries';
 import { parseNumber } from './report-pages';
 import { listTickets, TicketListQuery } from '../tickets-query';
 import { staffLabel } from './timeline';
@@ -54,7 +55,10 @@ export function managePages(deps: PageDeps): Router {
   router.get('/manage', async (req, res) => {
     if (!requireManager(req, res)) return;
     const t = pageT(res);
-    const figures = await dashboardFigures(deps.pool, deps.policy.calendar.timezone);
+    const [figures, attention] = await Promise.all([
+      dashboardFigures(deps.pool, deps.policy.calendar.timezone),
+      needsAttention(deps.pool),
+    ]);
     const counts = new Map(figures.byStatus.map((row) => [row.status, row.count]));
     deps.render(res, 'manage-dashboard', {
       title: t('manage.title'),
@@ -64,6 +68,7 @@ export function managePages(deps: PageDeps): Router {
         count: counts.get(status) ?? 0,
       })),
       figures,
+      attention: attentionItems(deps, pageLang(res), attention, t),
     });
   });
 

@@ -18,7 +18,16 @@ import {
   safeNext,
   type PageDeps,
 } from './context';
-import { myQueue, requesterContact, technicians, teams, unassignedQueue, type QueueRow } from './queries';
+import { attentionItems } from './attention';
+import {
+  myQueue,
+  needsAttention,
+  requesterContact,
+  technicians,
+  teams,
+  unassignedQueue,
+  type QueueRow,
+} from './queries';
 import { parseNumber } from './report-pages';
 import { actionBody, ticketModel } from './tracking-pages';
 
@@ -112,15 +121,17 @@ export function staffPages(deps: PageDeps): Router {
     const t = pageT(res);
     const lang = pageLang(res);
     const dispatcher = hasRole(staff, 'dispatcher', 'team_lead', 'manager', 'admin');
-    const [mine, unassigned] = await Promise.all([
+    const [mine, unassigned, attention] = await Promise.all([
       myQueue(deps.pool, staff.username),
       dispatcher ? unassignedQueue(deps.pool) : Promise.resolve([]),
+      dispatcher ? needsAttention(deps.pool) : Promise.resolve([]),
     ]);
     deps.render(res, 'staff-queue', {
       title: t('staff.title'),
       mine: queueItems(deps, lang, mine, t),
       dispatcher,
       unassigned: queueItems(deps, lang, unassigned, t),
+      attention: attentionItems(deps, lang, attention, t),
     });
   });
 
