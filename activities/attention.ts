@@ -65,9 +65,9 @@ async function noteLag(pool: Pool, stuckAfterMs: number, number: string, err: un
   const reason = sanitizeText(
     `${info.activityType} has failed ${info.attempt} times over ${Math.round(failingMs / 1000)} s: ${message}`,
   ).slice(0, 500);
-  await markAttention(pool, number, 'lagging', reason, {}).catch((markErr: unknown) =>
-    log.warn('could not mark a lagging ticket', { number, error: String(markErr) }),
-  );
+  await markAttention(pool, number, 'lagging', reason, {}).catch((markErr: unknown) => {
+    log.warn('could not mark a lagging ticket', { number, error: String(markErr) });
+  });
 }
 
 /** What a dispatcher needs to recognise a report the read model may not have: category, place, when. */
