@@ -127,7 +127,7 @@ describe('activities and tickets that cannot make progress (real PostgreSQL)', (
     const opened = openTicket(ticketInput(number, { policy: testPolicy }));
     await new MockActivityEnvironment().run(activities.flagTicket, {
       number,
-      kind: 'failed',
+      kind: 'failed' as const,
       activity: 'recordTicket',
       reason: "PostgreSQL refused the ticket's data (SQLSTATE 22021)",
       state: opened.state,
