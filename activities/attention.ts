@@ -26,7 +26,9 @@ export function classifyActivityError(err: unknown): unknown {
   const sqlState = typeof code === 'string' ? code : undefined;
   if (isPermanentSqlState(sqlState) || err instanceof RangeError) {
     const message = err instanceof Error ? err.message : String(err);
-    const detail = sqlState ? `PostgreSQL refused the ticket's data (SQLSTATE ${sqlState}): ${message}` : message;
+    const detail = sqlState
+      ? `PostgreSQL refused the ticket's data (SQLSTATE ${sqlState}): ${message}`
+      : message;
     return ApplicationFailure.create({
       type: PERMANENT_FAILURE_TYPE,
       message: sanitizeText(detail).slice(0, 500),

@@ -20,7 +20,12 @@ export interface ActivityDeps {
 export const DEFAULT_STUCK_AFTER_MS = 3 * 60_000;
 
 /** Every side effect of a ticket workflow; idempotent, because Temporal retries activities. */
-export function createActivities({ pool, render, links, stuckAfterMs = DEFAULT_STUCK_AFTER_MS }: ActivityDeps) {
+export function createActivities({
+  pool,
+  render,
+  links,
+  stuckAfterMs = DEFAULT_STUCK_AFTER_MS,
+}: ActivityDeps) {
   /**
    * The ticket row, a batch of events, survey answers and the messages the events send, on `client`.
    * Text is sanitized here too (the edge refuses it), so a ticket started with text PostgreSQL refuses heals.

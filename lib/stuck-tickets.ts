@@ -61,7 +61,13 @@ async function markNotOpened(deps: StuckScanDeps): Promise<string[]> {
     const { reason, input } = await openingStatus(deps.temporal, row.number);
     const summary = input ? attentionSummary(openTicket(input).state) : {};
     const minutes = Math.max(1, Math.round(row.waited_s / 60));
-    await markAttention(deps.pool, row.number, 'not_opened', `No record after ${minutes} min: ${reason}`, summary);
+    await markAttention(
+      deps.pool,
+      row.number,
+      'not_opened',
+      `No record after ${minutes} min: ${reason}`,
+      summary,
+    );
   }
   return rows.map((row) => row.number);
 }
@@ -124,7 +130,9 @@ export function startStuckTicketWatch(
   const tick = async () => {
     try {
       await withClient(deps.pool, async (client) => {
-        const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [WATCH_LOCK]);
+        const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+          WATCH_LOCK,
+        ]);
         if (!lock.rows[0]?.ok) return;
         try {
           const scan = await scanStuckTickets(deps);

@@ -88,7 +88,7 @@ export function fakeActivities() {
       return Promise.reject(
         ApplicationFailure.create({
           type: PERMANENT_FAILURE_TYPE,
-          message: 'PostgreSQL refused the ticket\'s data (SQLSTATE 22021)',
+          message: "PostgreSQL refused the ticket's data (SQLSTATE 22021)",
           nonRetryable: true,
         }),
       );

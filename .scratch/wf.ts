@@ -1,1 +1,0 @@
-export async function broken(): Promise<void> { throw new Error('boom in workflow'); }
