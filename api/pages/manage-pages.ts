@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { decide, type OperationId } from '../../domain/authz';
 import { TICKET_STATUSES, type StaffActor } from '../../domain/ticket-types';
 import { verifyCsrf } from '../csrf';
@@ -17,7 +17,7 @@ import {
   requireLocation,
 } from '../locations-service';
 import { getTicket } from '../tickets-service';
-import { field, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
+import { field, formBody, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
 import { dashboardFigures, listCategories } from './queries';
 import { parseNumber } from './report-pages';
 import { listTickets, TicketListQuery } from '../tickets-query';
@@ -48,7 +48,7 @@ const may = (staff: StaffActor, op: OperationId): boolean =>
 
 export function managePages(deps: PageDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
+  const form = formBody;
   const temporalUi = deps.config.TEMPORAL_UI_URL?.replace(/\/$/, '');
 
   router.get('/manage', async (req, res) => {

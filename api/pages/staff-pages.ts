@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
 import { isRequesterAccount } from '../../domain/authz';
 import type { Lang } from '../../domain/ticket-types';
@@ -10,6 +10,7 @@ import { getTicket, runAction } from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
 import {
   field,
+  formBody,
   hasRole,
   pageLang,
   rawField,
@@ -51,7 +52,7 @@ export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key
 
 export function staffPages(deps: PageDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
+  const form = formBody;
   const loginLimit = rateLimit({
     windowMs: 15 * 60_000,
     limit: 20,
