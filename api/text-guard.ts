@@ -11,8 +11,8 @@ import { AppError, type FieldError } from './errors';
 export const textGuard: RequestHandler = (req, _res, next) => {
   const errors = [...pathFaults(req), ...cleanQuery(req), ...cleanBody(req)];
   if (errors.length === 0) return next();
-  const what = [...new Set(errors.map((e) => e.field))].join(', ');
-  next(AppError.badRequest(`The request holds characters the desk does not accept in: ${what}.`, errors));
+  const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  next(AppError.badRequest(`The request is not valid: ${detail}`, errors));
 };
 
 const asFieldErrors = (faults: TextFault[], whole: string): FieldError[] =>
