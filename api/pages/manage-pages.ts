@@ -48,7 +48,6 @@ const may = (staff: StaffActor, op: OperationId): boolean =>
 
 export function managePages(deps: PageDeps): Router {
   const router = Router();
-  const form = formBody;
   const temporalUi = deps.config.TEMPORAL_UI_URL?.replace(/\/$/, '');
 
   router.get('/manage', async (req, res) => {
@@ -178,7 +177,7 @@ export function managePages(deps: PageDeps): Router {
     if (staff) await showLocations(req, res, staff);
   });
 
-  router.post('/manage/locations', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/manage/locations', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requireManager(req, res);
     if (!staff) return;
     if (!may(staff, 'locations.create')) throw AppError.forbidden('Only administrators can add locations.');
@@ -208,7 +207,7 @@ export function managePages(deps: PageDeps): Router {
     res.redirect(303, '/manage/locations');
   });
 
-  router.post('/manage/locations/:code/deactivate', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/manage/locations/:code/deactivate', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requireManager(req, res);
     if (!staff) return;
     if (!may(staff, 'locations.deactivate'))

@@ -59,7 +59,6 @@ export function reportPages(deps: PageDeps): Router {
   const router = Router();
   const submitLimit = publicFormLimit(deps, 20);
   const followLimit = publicFormLimit(deps, 20);
-  const form = formBody;
 
   async function showForm(
     req: Request,
@@ -163,7 +162,7 @@ export function reportPages(deps: PageDeps): Router {
     res.redirect(303, `/t/${receipt.number}/receipt?token=${receipt.trackingToken}`);
   });
 
-  router.post('/r/:code/follow/:number', followLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/r/:code/follow/:number', followLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const t = pageT(res);
     const number = TicketNumber.safeParse(req.params.number);
     const location = await findLocation(deps.pool, String(req.params.code));

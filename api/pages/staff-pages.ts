@@ -52,7 +52,6 @@ export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key
 
 export function staffPages(deps: PageDeps): Router {
   const router = Router();
-  const form = formBody;
   const loginLimit = rateLimit({
     windowMs: 15 * 60_000,
     limit: 20,
@@ -78,7 +77,7 @@ export function staffPages(deps: PageDeps): Router {
 
   router.get('/staff/login', (req, res) => showLogin(req, res));
 
-  router.post('/staff/login', loginLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/login', loginLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const parsed = LoginBody.safeParse({
       username: field(req.body, 'username'),
       password: rawField(req.body, 'password'),
@@ -101,7 +100,7 @@ export function staffPages(deps: PageDeps): Router {
     }
   });
 
-  router.post('/staff/logout', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/logout', formBody, verifyCsrf(deps.config), async (req, res) => {
     await endSession(req, res, deps.pool, deps.config);
     res.redirect(303, '/staff/login');
   });
@@ -170,7 +169,7 @@ export function staffPages(deps: PageDeps): Router {
     sendPhoto(res, await loadPhoto(deps.pool, number, String(req.params.id)));
   });
 
-  router.post('/staff/tickets/:number/:action', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/tickets/:number/:action', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requirePageStaff(req, res);
     if (!staff) return;
     const number = parseNumber(req);

@@ -77,7 +77,6 @@ export function actionBody(action: string, body: unknown): Record<string, unknow
 
 export function trackingPages(deps: PageDeps): Router {
   const router = Router();
-  const form = formBody;
   const answerLimit = publicFormLimit(deps, 30);
 
   async function show(req: Request, res: Response, error?: string, status = 200) {
@@ -137,7 +136,7 @@ export function trackingPages(deps: PageDeps): Router {
     sendPhoto(res, await loadPhoto(deps.pool, number, String(req.params.id)));
   });
 
-  router.post('/t/:number/:action', answerLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/t/:number/:action', answerLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const number = parseNumber(req);
     const action = REQUESTER_ACTIONS.find((a): a is RequesterAction => a === req.params.action);
     if (!action) throw AppError.notFound('No such action.');
