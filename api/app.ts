@@ -14,6 +14,7 @@ import { opsRouter } from './ops-routes';
 import { pagesRouter } from './pages';
 import { referenceRouter } from './reference-routes';
 import { reportsRouter } from './reports-routes';
+import { textGuard } from './text-guard';
 import { ticketsQueryRouter } from './tickets-query-routes';
 import { ticketsRouter } from './tickets-routes';
 
@@ -47,7 +48,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(metrics.middleware);
   app.use(healthRouter(deps));
   app.use(opsRouter(metrics.registry));
-  app.use('/api', express.json({ limit: '64kb' }), authenticate(deps.pool));
+  app.use('/api', express.json({ limit: '64kb' }), textGuard, authenticate(deps.pool));
   app.use('/api/auth', authRouter(deps));
   app.use('/api/tickets', ticketsQueryRouter(deps));
   app.use('/api/tickets', ticketsRouter(deps));

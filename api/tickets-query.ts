@@ -5,7 +5,7 @@ import { visibility, type Viewer } from '../domain/authz';
 import { TICKET_STATUSES, type PublicStaff, type TicketStatus } from '../domain/ticket-types';
 import { AppError } from './errors';
 import { boundSql, DateOrInstant } from './query-params';
-import { TicketNumber } from './schemas';
+import { text, TicketNumber } from './schemas';
 
 const STATUSES = TICKET_STATUSES;
 const code = (what: string) =>
@@ -22,10 +22,7 @@ export const TicketListQuery = z.strictObject({
     .optional()
     .meta({ description: 'One status or several, comma-separated', examples: ['in_progress,paused'] }),
   category: code('category code'),
-  building: z
-    .string()
-    .min(1)
-    .max(100)
+  building: text(100)
     .optional()
     .meta({ examples: ['信息楼'] }),
   owner: code('username').meta({ description: "The owner's username", examples: ['tech2'] }),

@@ -1,43 +1,100 @@
 /**
- * Text as PostgreSQL and people can take it. The edge refuses what this strips (api/ validation); the
- * activities strip it as well, so a ticket started with such text before the edge refused it still heals.
+ * The one rule for free text, wherever it enters the desk: line breaks become LF, C0/C1 control characters
+ * other than tab and newline and lone UTF-16 surrogates are refused (PostgreSQL cannot store them), and what
+ * is kept is NFC-normalised. Text of only invisible characters counts as empty.
  */
 
-/** C0 and C1 controls other than tab and newline, DEL, and UTF-16 surrogates that are not part of a pair. */
-// With the `u` flag a surrogate pair is one code point (outside this class): only lone halves match.
-const FORBIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff]/gu;
+export type TextProblem = 'control' | 'surrogate';
 
-/** Carriage returns are line ends from a form (CRLF or a lone CR): they become newlines. */
-const CARRIAGE_RETURN = /\r\n?/g;
+export type TextCheck = { ok: true; value: string } | { ok: false; problem: TextProblem; message: string };
 
-/** `text` without forbidden code points, line ends as `\n`, in Unicode NFC. */
-export function sanitizeText(text: string): string {
-  const lines = text.includes('\r') ? text.replace(CARRIAGE_RETURN, '\n') : text;
-  FORBIDDEN.lastIndex = 0;
-  const clean = FORBIDDEN.test(lines) ? lines.replace(FORBIDDEN, '') : lines;
-  return clean.normalize('NFC');
+export const TEXT_MESSAGES: Readonly<Record<TextProblem, string>> = {
+  control: 'contains a control character (only tab and newline are allowed)',
+  surrogate: 'contains a lone UTF-16 surrogate (not a character)',
+};
+
+// After line breaks are normalised: every C0 but tab and LF, DEL, and every C1.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu;
+// With the u flag a surrogate pair is one code point, so only lone halves match.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
+// Whitespace, format characters (zero-width space and joiners, BOM, word joiner, bidi controls, soft
+// hyphen) and the rest of Default_Ignorable_Code_Point (variation selectors, Hangul fillers).
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
+
+/** CRLF and lone CR (as HTML textareas send them) become LF. */
+export const normalizeNewlines = (s: string): string => s.replace(/\r\n?/g, '\n');
+
+/** The text as the desk keeps it, or why it is refused. */
+export function checkText(s: string): TextCheck {
+  const lines = normalizeNewlines(s);
+  if (LONE_SURROGATE.test(lines))
+    return { ok: false, problem: 'surrogate', message: TEXT_MESSAGES.surrogate };
+  if (CONTROL.test(lines)) return { ok: false, problem: 'control', message: TEXT_MESSAGES.control };
+  return { ok: true, value: lines.normalize('NFC') };
 }
 
-/** A JSON value with every string (keys included) passed through `sanitizeText`; the same object when nothing changes. */
+/** True when the text shows nothing: only whitespace and invisible characters (or nothing at all). */
+export const isBlankText = (s: string): boolean => INVISIBLE_ONLY.test(s);
+
+/** The text with every refused code point removed and the rest normalised: for data that bypassed the edge. */
+export function sanitizeText(s: string): string {
+  return normalizeNewlines(s).replace(LONE_SURROGATES, '').replace(CONTROLS, '').normalize('NFC');
+}
+
+/** `sanitizeText` over every string (and object key) of a JSON-like value; other values are kept as they are. */
 export function sanitizeDeep<T>(value: T): T {
-  return clean(value) as T;
+  return sanitizeValue(value) as T;
 }
 
-function clean(value: unknown): unknown {
+function sanitizeValue(value: unknown): unknown {
   if (typeof value === 'string') return sanitizeText(value);
-  if (Array.isArray(value)) {
-    const items = value.map(clean);
-    return items.every((item, i) => item === value[i]) ? value : items;
-  }
-  if (value != null && typeof value === 'object') {
-    let changed = false;
-    const entries = Object.entries(value).map(([key, item]) => {
-      const k = sanitizeText(key);
-      const v = clean(item);
-      if (k !== key || v !== item) changed = true;
-      return [k, v] as const;
-    });
-    return changed ? Object.fromEntries(entries) : value;
+  if (Array.isArray(value)) return value.map(sanitizeValue);
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeText(k), sanitizeValue(v)]));
   }
   return value;
+}
+
+export interface TextFault {
+  /** Where in the value: keys joined by dots (`requester.name`, `skills.0`); '' for the value itself. */
+  path: string;
+  message: string;
+}
+
+/**
+ * Checks every string (and object key) of a parsed request part and returns it normalised, or every
+ * refused field. Values that are not strings, arrays or plain objects are kept as they are.
+ */
+export function checkDeep(value: unknown): { ok: true; value: unknown } | { ok: false; faults: TextFault[] } {
+  const faults: TextFault[] = [];
+  const walk = (v: unknown, path: string[]): unknown => {
+    if (typeof v === 'string') {
+      const checked = checkText(v);
+      if (checked.ok) return checked.value;
+      faults.push({ path: path.join('.'), message: checked.message });
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, String(i)]));
+    if (isPlainObject(v)) {
+      return Object.fromEntries(
+        Object.entries(v).map(([k, item]) => {
+          const key = checkText(k);
+          if (!key.ok)
+            faults.push({ path: [...path, sanitizeText(k)].join('.'), message: `name ${key.message}` });
+          return [key.ok ? key.value : k, walk(item, [...path, key.ok ? key.value : sanitizeText(k)])];
+        }),
+      );
+    }
+    return v;
+  };
+  const checked = walk(value, []);
+  return faults.length === 0 ? { ok: true, value: checked } : { ok: false, faults };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }

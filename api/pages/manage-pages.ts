@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { decide, type OperationId } from '../../domain/authz';
 import { TICKET_STATUSES, type StaffActor } from '../../domain/ticket-types';
 import { verifyCsrf } from '../csrf';
@@ -17,7 +17,7 @@ import {
   requireLocation,
 } from '../locations-service';
 import { getTicket } from '../tickets-service';
-import { field, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
+import { field, formBody, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
 import { attentionItems } from './attention';
 import { dashboardFigures, listCategories, needsAttention } from './queries';
 import { parseNumber } from './report-pages';
@@ -49,7 +49,6 @@ const may = (staff: StaffActor, op: OperationId): boolean =>
 
 export function managePages(deps: PageDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
   const temporalUi = deps.config.TEMPORAL_UI_URL?.replace(/\/$/, '');
 
   router.get('/manage', async (req, res) => {
@@ -183,7 +182,7 @@ export function managePages(deps: PageDeps): Router {
     if (staff) await showLocations(req, res, staff);
   });
 
-  router.post('/manage/locations', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/manage/locations', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requireManager(req, res);
     if (!staff) return;
     if (!may(staff, 'locations.create')) throw AppError.forbidden('Only administrators can add locations.');
@@ -213,7 +212,7 @@ export function managePages(deps: PageDeps): Router {
     res.redirect(303, '/manage/locations');
   });
 
-  router.post('/manage/locations/:code/deactivate', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/manage/locations/:code/deactivate', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requireManager(req, res);
     if (!staff) return;
     if (!may(staff, 'locations.deactivate'))

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { findLocation, placeParts } from '../locations-service';
 import { NewTicketBody, RequesterInput, TicketNumber } from '../schemas';
 import { submitTicket } from '../tickets-service';
 import { checkPhoto, photoUpload, savePhoto } from '../uploads';
-import { field, labelOr, pageLang, pageT, type PageDeps } from './context';
+import { field, formBody, labelOr, pageLang, pageT, type PageDeps } from './context';
 import { addFollower, listCategories, openTicketsAt, type CategoryRow } from './queries';
 
 /** Form body of "me too" (POST /r/:code/follow/:number). */
@@ -59,7 +59,6 @@ export function reportPages(deps: PageDeps): Router {
   const router = Router();
   const submitLimit = publicFormLimit(deps, 20);
   const followLimit = publicFormLimit(deps, 20);
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
 
   async function showForm(
     req: Request,
@@ -163,7 +162,7 @@ export function reportPages(deps: PageDeps): Router {
     res.redirect(303, `/t/${receipt.number}/receipt?token=${receipt.trackingToken}`);
   });
 
-  router.post('/r/:code/follow/:number', followLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/r/:code/follow/:number', followLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const t = pageT(res);
     const number = TicketNumber.safeParse(req.params.number);
     const location = await findLocation(deps.pool, String(req.params.code));

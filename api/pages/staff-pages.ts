@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
 import { isRequesterAccount } from '../../domain/authz';
 import type { Lang } from '../../domain/ticket-types';
@@ -10,6 +10,7 @@ import { getTicket, runAction } from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
 import {
   field,
+  formBody,
   hasRole,
   pageLang,
   rawField,
@@ -60,7 +61,6 @@ export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key
 
 export function staffPages(deps: PageDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
   const loginLimit = rateLimit({
     windowMs: 15 * 60_000,
     limit: 20,
@@ -86,7 +86,7 @@ export function staffPages(deps: PageDeps): Router {
 
   router.get('/staff/login', (req, res) => showLogin(req, res));
 
-  router.post('/staff/login', loginLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/login', loginLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const parsed = LoginBody.safeParse({
       username: field(req.body, 'username'),
       password: rawField(req.body, 'password'),
@@ -109,7 +109,7 @@ export function staffPages(deps: PageDeps): Router {
     }
   });
 
-  router.post('/staff/logout', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/logout', formBody, verifyCsrf(deps.config), async (req, res) => {
     await endSession(req, res, deps.pool, deps.config);
     res.redirect(303, '/staff/login');
   });
@@ -180,7 +180,7 @@ export function staffPages(deps: PageDeps): Router {
     sendPhoto(res, await loadPhoto(deps.pool, number, String(req.params.id)));
   });
 
-  router.post('/staff/tickets/:number/:action', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/tickets/:number/:action', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requirePageStaff(req, res);
     if (!staff) return;
     const number = parseNumber(req);
