@@ -242,11 +242,10 @@ export const ticketScope = (state: TicketState): TicketScope => ({
 });
 
 /**
- * Queued: nobody holds the ticket (the dispatcher queue, or the moment before dispatch), so the accept
- * rule (`domain/ticket-rules.ts`) lets anyone the matrix allows to accept take it.
+ * Queued: submitted and so held by nobody (the dispatcher queue, or the moment before dispatch); the
+ * accept rule (`domain/ticket-rules.ts`) lets anyone the matrix allows to accept take such a ticket.
  */
-export const isQueued = (ticket: TicketScope): boolean =>
-  ticket.status === 'submitted' && ticket.assignee == null;
+export const isQueued = (ticket: TicketScope): boolean => ticket.status === 'submitted';
 
 /** Who may take a queued ticket: the roles of the matrix's accept row, which `domain/authz.test.ts` holds to the accept rule. */
 const mayAccept = (viewer: Viewer): boolean =>
@@ -255,13 +254,13 @@ const mayAccept = (viewer: Viewer): boolean =>
 /** Which tickets a signed-in viewer may read: all, their team's (plus those they hold or own, and queued ones), or only their own reports. */
 export type Visibility =
   | { kind: 'all' }
-  | { kind: 'team'; teamCode: string | null; username: string }
+  | { kind: 'team'; teamCode: string | null; username: string; queued: boolean }
   | { kind: 'requester'; username: string };
 
 export function visibility(viewer: Viewer): Visibility {
   if (viewer.roles.some((role) => SEES_ALL.includes(role))) return { kind: 'all' };
   if (viewer.roles.some((role) => SEES_TEAM.includes(role)))
-    return { kind: 'team', teamCode: viewer.teamCode, username: viewer.username };
+    return { kind: 'team', teamCode: viewer.teamCode, username: viewer.username, queued: mayAccept(viewer) };
   return { kind: 'requester', username: viewer.username };
 }
 
@@ -280,7 +279,7 @@ export function canSeeTicket(viewer: Viewer, ticket: TicketScope): boolean {
         (seen.teamCode != null && ticket.teamCode === seen.teamCode) ||
         ticket.assignee === seen.username ||
         ticket.owner === seen.username ||
-        (isQueued(ticket) && mayAccept(viewer))
+        (seen.queued && isQueued(ticket))
       );
     case 'requester':
       return false;
