@@ -113,7 +113,7 @@ const DOCS: Record<OperationId, OperationDoc> = {
     responses: ok(out.TicketPage, 'One page, newest first (submitted_at DESC, number DESC)'),
     tags: ['tickets'],
     description:
-      'Dispatchers, managers and admins see every ticket; technicians and team leads their team’s and those they hold or own; requester accounts the tickets they reported.',
+      'Dispatchers, managers and admins see every ticket; technicians and team leads their team’s, those they hold or own, and queued (submitted) ones; requester accounts the tickets they reported.',
   },
   'tickets.get': {
     path: TICKET,
