@@ -6,7 +6,13 @@ import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
 import { actionFromPath, ActionBodies, LoginBody } from '../schemas';
 import { endSession, startSession } from '../session';
-import { getTicket, isOutOfSight, runAction } from '../tickets-service';
+import {
+  getTicket,
+  isOutOfSight,
+  runAction,
+  type TicketDetail,
+  type TicketOutOfSight,
+} from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
 import {
   field,
@@ -179,7 +185,7 @@ export function staffPages(deps: PageDeps): Router {
     const t = pageT(res);
     const parsed = ActionBodies[action].safeParse(actionBody(action, req.body));
     if (!parsed.success) return showTicket(req, res, t(`staff.error.${action}`), 422);
-    let answer;
+    let answer: TicketDetail | TicketOutOfSight;
     try {
       answer = await runAction(deps, number, action, parsed.data, { staff });
     } catch (err) {
