@@ -64,9 +64,12 @@ const ACTION_SUMMARY: Record<ActionName, string> = {
 const actionDoc = (name: ActionName): OperationDoc => ({
   path: TICKET,
   body: ActionBodies[name],
-  responses: ok(out.TicketDetail, 'The ticket after the action'),
+  responses: ok(
+    out.TicketAfterAction,
+    'The ticket after the action, as a read by the caller would show it; only `{id, number, visible: false}` when the action handed it out of their sight',
+  ),
   tags: ['ticket actions'],
-  description: `${ACTION_SUMMARY[name]} The workflow decides whether the ticket's state allows it: 409 when it does not, 403 when this person may not act on this ticket.`,
+  description: `${ACTION_SUMMARY[name]} Acting needs the right to see the ticket (403 otherwise); the workflow then decides whether the ticket's state allows it: 409 when it does not, 403 when this person may not do this to this ticket.`,
 });
 
 const DOCS: Record<OperationId, OperationDoc> = {
@@ -110,7 +113,7 @@ const DOCS: Record<OperationId, OperationDoc> = {
     responses: ok(out.TicketPage, 'One page, newest first (submitted_at DESC, number DESC)'),
     tags: ['tickets'],
     description:
-      'Dispatchers, managers and admins see every ticket; technicians and team leads their team’s and those they hold or own; requester accounts the tickets they reported.',
+      'Dispatchers, managers and admins see every ticket; technicians and team leads their team’s, those they hold or own, and queued (submitted) ones; requester accounts the tickets they reported.',
   },
   'tickets.get': {
     path: TICKET,

@@ -112,8 +112,10 @@ function whereClause(filters: TicketListFilters, viewer: Viewer, timezone: strin
   const seen = visibility(viewer);
   if (seen.kind === 'team') {
     const user = p(seen.username);
+    // The same rule as canSeeTicket (domain/authz.ts): their team's, held or owned, and queued (submitted) ones.
+    const queued = seen.queued ? ` OR status = 'submitted'` : '';
     where.push(
-      `(team_code = ${p(seen.teamCode)} OR assignee_username = ${user} OR owner_username = ${user})`,
+      `(team_code = ${p(seen.teamCode)} OR assignee_username = ${user} OR owner_username = ${user}${queued})`,
     );
   } else if (seen.kind === 'requester') {
     where.push(

@@ -6,7 +6,13 @@ import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
 import { actionFromPath, ActionBodies, LoginBody } from '../schemas';
 import { endSession, startSession } from '../session';
-import { getTicket, runAction } from '../tickets-service';
+import {
+  getTicket,
+  isOutOfSight,
+  runAction,
+  type TicketDetail,
+  type TicketOutOfSight,
+} from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
 import {
   field,
@@ -190,14 +196,16 @@ export function staffPages(deps: PageDeps): Router {
     const t = pageT(res);
     const parsed = ActionBodies[action].safeParse(actionBody(action, req.body));
     if (!parsed.success) return showTicket(req, res, t(`staff.error.${action}`), 422);
+    let answer: TicketDetail | TicketOutOfSight;
     try {
-      await runAction(deps, number, action, parsed.data, { staff });
+      answer = await runAction(deps, number, action, parsed.data, { staff });
     } catch (err) {
       if (err instanceof AppError && err.status < 500)
         return showTicket(req, res, `${t('staff.error.refused')} ${err.detail}`, err.status);
       throw err;
     }
-    res.redirect(303, `/staff/tickets/${number}?done=${action}`);
+    // A hand-over to another team takes the ticket out of this person's sight: back to their queue.
+    res.redirect(303, isOutOfSight(answer) ? '/staff' : `/staff/tickets/${number}?done=${action}`);
   });
 
   return router;
