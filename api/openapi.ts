@@ -244,12 +244,6 @@ const DOCS: Record<OperationId, OperationDoc> = {
     },
     tags: ['ops'],
   },
-  'ops.metrics': {
-    responses: {
-      '200': { contentType: 'text/plain', description: 'Prometheus text format', raw: { type: 'string' } },
-    },
-    tags: ['ops'],
-  },
 };
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
