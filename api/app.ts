@@ -8,6 +8,7 @@ import { authRouter } from './auth-routes';
 import type { ApiDeps } from './deps';
 import { notFoundHandler, problemHandler } from './errors';
 import { healthRouter } from './health-routes';
+import { jsonBody } from './json-body';
 import { locationsRouter } from './locations-routes';
 import { createMetrics, type ApiMetrics } from './metrics';
 import { opsRouter } from './ops-routes';
@@ -49,7 +50,7 @@ export function createApp(deps: ApiDeps, metrics: ApiMetrics = createMetrics(dep
   app.use(metrics.middleware);
   app.use(healthRouter(deps));
   app.use(opsRouter());
-  app.use('/api', express.json({ limit: '64kb' }), authenticate(deps.pool));
+  app.use('/api', jsonBody('64kb'), authenticate(deps.pool));
   app.use('/api/auth', authRouter(deps));
   app.use('/api/tickets', ticketsQueryRouter(deps));
   app.use('/api/tickets', ticketsRouter(deps));

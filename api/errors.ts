@@ -34,6 +34,12 @@ export class AppError extends Error {
   static unprocessable(detail: string, errors?: FieldError[]) {
     return new AppError(422, 'Unprocessable Content', detail, errors);
   }
+  static unsupportedMediaType(detail: string) {
+    return new AppError(415, 'Unsupported Media Type', detail);
+  }
+  static tooManyRequests(detail: string) {
+    return new AppError(429, 'Too Many Requests', detail);
+  }
   static unavailable(detail: string) {
     return new AppError(503, 'Service Unavailable', detail);
   }
@@ -51,6 +57,10 @@ function clientErrorFromExpress(err: unknown): AppError | null {
   if (type === 'entity.parse.failed') return AppError.badRequest('The request body is not valid JSON.');
   if (type === 'entity.too.large')
     return new AppError(413, 'Content Too Large', 'The request body is too large.');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+    return AppError.unsupportedMediaType(
+      'The request body must be JSON in UTF-8, without a content encoding.',
+    );
   return new AppError(status, 'Bad Request', 'The request could not be read.');
 }
 

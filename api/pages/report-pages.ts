@@ -8,7 +8,7 @@ import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
 import { findLocation, placeParts } from '../locations-service';
 import { NewTicketBody, RequesterInput, TicketNumber } from '../schemas';
-import { submitTicket } from '../tickets-service';
+import { categoryFitsPlace, submitTicket } from '../tickets-service';
 import { checkPhoto, photoUpload, savePhoto } from '../uploads';
 import { field, labelOr, pageLang, pageT, type PageDeps } from './context';
 import { addFollower, listCategories, openTicketsAt, type CategoryRow } from './queries';
@@ -38,21 +38,14 @@ export function publicFormLimit(deps: PageDeps, limit: number) {
   });
 }
 
+/** The categories offered at this kind of place, as the API accepts them (`categoryFitsPlace`); `other` last. */
 function categoryChoices(categories: CategoryRow[], kind: string, lang: string, chosen: string) {
-  const label = (c: CategoryRow) => ({
+  const fits = categories.filter((c) => categoryFitsPlace(c.placeKinds, kind));
+  return [...fits.filter((c) => c.code !== 'other'), ...fits.filter((c) => c.code === 'other')].map((c) => ({
     code: c.code,
     name: lang === 'en' ? c.nameEn : c.name,
     checked: c.code === chosen,
-  });
-  const fits = categories.filter((c) => c.placeKinds.includes(kind) && c.code !== 'other');
-  const quick = fits.length > 0 ? fits : categories.filter((c) => c.code !== 'other');
-  const other = categories.filter((c) => c.code === 'other');
-  const rest = categories.filter((c) => !quick.includes(c) && !other.includes(c));
-  return {
-    quick: [...quick, ...other].map(label),
-    more: rest.map(label),
-    moreOpen: rest.some((c) => c.code === chosen),
-  };
+  }));
 }
 
 export function reportPages(deps: PageDeps): Router {
