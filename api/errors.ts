@@ -7,6 +7,9 @@ export interface FieldError {
 
 /** The one error type routes throw; the error middleware turns it into application/problem+json. */
 export class AppError extends Error {
+  /** Sent as Retry-After (429, 503). */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly title: string,
@@ -37,8 +40,10 @@ export class AppError extends Error {
   static unsupportedMediaType(detail: string) {
     return new AppError(415, 'Unsupported Media Type', detail);
   }
-  static tooManyRequests(detail: string) {
-    return new AppError(429, 'Too Many Requests', detail);
+  static tooManyRequests(detail: string, retryAfterSeconds: number) {
+    const err = new AppError(429, 'Too Many Requests', detail);
+    err.retryAfterSeconds = retryAfterSeconds;
+    return err;
   }
   static unavailable(detail: string) {
     return new AppError(503, 'Service Unavailable', detail);
@@ -77,6 +82,7 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
   if (!known) req.log.error({ err }, 'unhandled error');
   else if (problem.status >= 500)
     req.log.warn({ err: (err as { cause?: unknown }).cause ?? err }, problem.detail);
+  if (problem.retryAfterSeconds) res.set('Retry-After', String(problem.retryAfterSeconds));
   res
     .status(problem.status)
     .type('application/problem+json')

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { isTrackingToken, trackingToken, trackingUrl } from '../../lib/tracking-token';
 import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
 import { findLocation, placeParts } from '../locations-service';
+import { requestLimit } from '../rate-limits';
 import { NewTicketBody, RequesterInput, TicketNumber } from '../schemas';
 import { categoryFitsPlace, submitTicket } from '../tickets-service';
 import { checkPhoto, photoUpload, savePhoto } from '../uploads';
@@ -25,17 +25,9 @@ type FieldErrors = Partial<Record<keyof FormValues | 'photo' | 'form', string>>;
 
 const EMPTY_FORM: FormValues = { category: '', description: '', name: '', phone: '', email: '' };
 
-/** A rate limit for the public forms that answers with a page, not JSON. */
-export function publicFormLimit(deps: PageDeps, limit: number) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.NODE_ENV === 'production' ? limit : 10_000,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      deps.render(res, 'message', { title: pageT(res)('limit.title'), text: pageT(res)('limit.text') }, 429);
-    },
-  });
+/** A per-address limit for a public form (api/rate-limits.ts); over it, the pages answer 429 with a page. */
+export function publicFormLimit(deps: PageDeps, name: string, perMinute: number) {
+  return requestLimit(deps.pool, name, deps.config.NODE_ENV === 'production' ? perMinute : 10_000);
 }
 
 /** The categories offered at this kind of place, as the API accepts them (`categoryFitsPlace`); `other` last. */
@@ -50,8 +42,8 @@ function categoryChoices(categories: CategoryRow[], kind: string, lang: string, 
 
 export function reportPages(deps: PageDeps): Router {
   const router = Router();
-  const submitLimit = publicFormLimit(deps, 20);
-  const followLimit = publicFormLimit(deps, 20);
+  const submitLimit = publicFormLimit(deps, 'form-report', 20);
+  const followLimit = publicFormLimit(deps, 'form-follow', 20);
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
   async function showForm(
