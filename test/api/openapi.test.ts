@@ -45,6 +45,19 @@ describe('the OpenAPI document', () => {
     expect(params).toEqual(Object.keys(TicketListQuery.shape));
   });
 
+  test('when an operation is rate-limited or takes a body, then 429 (with Retry-After), 503 and 415 are documented', () => {
+    type Responses = Record<string, { content: Json; headers?: Json }>;
+    const login = op('post', '/api/auth/login').responses as Responses;
+    const submit = op('post', '/api/tickets').responses as Responses;
+    for (const responses of [login, submit]) {
+      expect(Object.keys(responses['429'].content)).toEqual(['application/problem+json']);
+      expect(Object.keys(responses['429'].headers ?? {})).toEqual(['Retry-After']);
+      expect(responses['415']).toBeDefined();
+    }
+    expect(Object.keys(submit['503'].content)).toEqual(['application/problem+json']);
+    expect((op('get', '/api/tickets').responses as Responses)['415']).toBeUndefined();
+  });
+
   test('when errors are described, then they are application/problem+json with field-level errors', () => {
     const bad = (op('post', '/api/tickets').responses as Record<string, { content: Json }>)['400'];
     const schema = (bad.content['application/problem+json'] as { schema: { properties: Json } }).schema;
