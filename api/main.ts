@@ -20,8 +20,11 @@ async function main(): Promise<void> {
   await migrate(pool);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const api = await startApiServer({ pool, temporal, config, policy }, config.HOST, config.PORT);
-  logger.info({ port: api.port }, 'echodesk api listening');
+  const api = await startApiServer({ pool, temporal, config, policy }, config.HOST, config.PORT, {
+    host: config.metricsHost,
+    port: config.METRICS_PORT,
+  });
+  logger.info({ port: api.port, metricsPort: api.metricsPort }, 'echodesk api listening');
   const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
   const stop = async () => {
     await watch.stop();

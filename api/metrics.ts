@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Pool } from 'pg';
 import { ATTENTION_KINDS } from '../domain/attention';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -70,4 +70,17 @@ export function createMetrics(pool: Pool): ApiMetrics {
     next();
   };
   return { registry, middleware };
+}
+
+/** The scrape endpoint alone: `GET /metrics`, and 404 for everything else. */
+export function metricsApp(registry: Registry): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found: this port serves GET /metrics only.\n');
+  });
+  return app;
 }

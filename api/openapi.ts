@@ -77,11 +77,11 @@ const DOCS: Record<OperationId, OperationDoc> = {
     body: LoginBody.meta({ examples: [{ username: 'manager', password: 'demo-password' }] }),
     responses: {
       '200': json(out.LoginResult, 'Signed in'),
-      '429': json(out.Problem, 'Too many failed sign-ins'),
+      '429': json(out.Problem, 'Too many failed sign-ins; `Retry-After` says when to try again'),
     },
     tags: ['auth'],
     description:
-      'Wrong username and wrong password get the same 401; failed attempts are rate-limited per address.',
+      'Wrong username and wrong password get the same 401; failed attempts are limited per username and address, per address and per username (docs/api.md).',
   },
   'auth.logout': {
     responses: { '204': { description: 'Signed out; the token is revoked' } },
@@ -105,7 +105,11 @@ const DOCS: Record<OperationId, OperationDoc> = {
         description: 'A retry with the same key returns the same ticket',
       },
     },
-    responses: { '201': json(out.TicketReceipt, 'The ticket number and tracking link') },
+    responses: {
+      '201': json(out.TicketReceipt, 'The ticket number and tracking link'),
+      '429': json(out.Problem, 'Too many reports from this address; `Retry-After` says when to try again'),
+      '503': json(out.Problem, 'Temporal cannot take the ticket now; retry (with the same Idempotency-Key)'),
+    },
     tags: ['tickets'],
   },
   'tickets.list': {
@@ -247,12 +251,6 @@ const DOCS: Record<OperationId, OperationDoc> = {
     },
     tags: ['ops'],
   },
-  'ops.metrics': {
-    responses: {
-      '200': { contentType: 'text/plain', description: 'Prometheus text format', raw: { type: 'string' } },
-    },
-    tags: ['ops'],
-  },
 };
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
@@ -271,7 +269,12 @@ const PROBLEM_CODES: Record<string, string> = {
   '403': 'The role, token scope or ticket does not allow this',
   '404': 'No such resource',
   '409': 'The resource’s state does not allow this now',
+  '415': 'The request body is not JSON (`Content-Type: application/json`)',
   '422': 'Well-formed, but refers to something that does not exist or is not allowed',
+};
+
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },
 };
 
 function security(r: OperationRule): Record<string, string[]>[] {
@@ -294,9 +297,14 @@ function responses(doc: OperationDoc, r: OperationRule): Record<string, unknown>
       [type]: { schema, ...(firstExample(schema) ? { example: firstExample(schema) } : {}) },
     };
     if (doc.tags.includes('reports')) media['text/csv'] = { schema: { type: 'string' } };
-    answers[status] = { description: c.description, content: media };
+    answers[status] = {
+      description: c.description,
+      ...(status === '429' ? { headers: RETRY_AFTER } : {}),
+      content: media,
+    };
   }
   const codes = ['400', '404', '409', '422'];
+  if (doc.body) codes.push('415');
   if (r.allow !== 'anyone') codes.push('401', '403');
   for (const code of codes) answers[code] ??= { description: PROBLEM_CODES[code], content: problem };
   answers.default = { description: 'Any other error, as application/problem+json', content: problem };

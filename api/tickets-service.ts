@@ -173,6 +173,10 @@ async function allocateNumber(
   return { number: earlier.number, replayed: true };
 }
 
+/** Whether a category is offered at a kind of place; a category listing no kinds (such as `other`) fits every place. */
+export const categoryFitsPlace = (placeKinds: readonly string[], kind: string): boolean =>
+  placeKinds.length === 0 || placeKinds.includes(kind);
+
 async function buildTicketInput(
   deps: ApiDeps,
   body: NewTicket,
@@ -181,13 +185,18 @@ async function buildTicketInput(
 ): Promise<Omit<TicketInput, 'number'>> {
   const code = body.locationCode.toUpperCase();
   // One round trip for both references: the place (if any) and the active category (if any).
-  const refs = await queryOne<{ location: LocationRecord | null; category: TicketCategory | null }>(
+  const refs = await queryOne<{
+    location: LocationRecord | null;
+    category: TicketCategory | null;
+    placeKinds: string[] | null;
+  }>(
     deps.pool,
     `SELECT (SELECT json_build_object('code', code, 'campus', campus, 'building', building, 'floor', floor,
                                       'room', room, 'zone', zone, 'kind', kind, 'active', active)
                FROM locations WHERE code = $1) AS location,
             (SELECT json_build_object('code', code, 'name', name, 'nameEn', name_en, 'skill', skill)
-               FROM categories WHERE code = $2 AND active) AS category`,
+               FROM categories WHERE code = $2 AND active) AS category,
+            (SELECT place_kinds FROM categories WHERE code = $2 AND active) AS "placeKinds"`,
     [code, body.category],
   );
   const location = refs?.location;
@@ -205,6 +214,12 @@ async function buildTicketInput(
     throw AppError.unprocessable(`Unknown category ${body.category}.`, [
       { field: 'category', message: 'no such category' },
     ]);
+  }
+  if (!categoryFitsPlace(refs.placeKinds ?? [], location.kind)) {
+    throw AppError.unprocessable(
+      `Category ${category.code} is not offered at ${code}, a place of kind ${location.kind}; GET /api/categories lists the kinds of place each category fits.`,
+      [{ field: 'category', message: `not offered at a place of kind ${location.kind}` }],
+    );
   }
   const { policy } = deps;
   if (body.priority && !staff) {

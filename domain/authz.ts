@@ -173,7 +173,6 @@ export const AUTHZ_MATRIX = {
   'ops.docs': { method: 'GET', path: '/api/docs', allow: 'anyone', summary: 'The API reference page' },
   'ops.healthz': { method: 'GET', path: '/healthz', allow: 'anyone', summary: 'Liveness' },
   'ops.readyz': { method: 'GET', path: '/readyz', allow: 'anyone', summary: 'Readiness' },
-  'ops.metrics': { method: 'GET', path: '/metrics', allow: 'anyone', summary: 'Prometheus metrics' },
 } as const satisfies Record<string, OperationRule>;
 
 export type OperationId = keyof typeof AUTHZ_MATRIX;

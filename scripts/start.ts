@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     { pool, temporal, config: { ...config, TEMPORAL_UI_URL: temporalUi }, policy },
     config.HOST,
     config.PORT,
+    { host: config.metricsHost, port: config.METRICS_PORT },
   );
   stoppers.push(() => api.close());
   const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       `  staff console            ${base}/staff`,
       `  manager views            ${base}/manage`,
       `  API                      ${base}/api  (health: ${base}/readyz)`,
+      `  metrics (Prometheus)     http://${config.metricsHost}:${api.metricsPort}/metrics`,
       `  Temporal UI              ${temporalUi ?? '(external Temporal: see your cluster UI)'}`,
       `  demo accounts            manager, disp1, lead1, tech1…tech6 / password from ECHODESK_DEMO_PASSWORD`,
       'Press Ctrl-C to stop.',

@@ -79,6 +79,12 @@ export function pagesRouter(deps: ApiDeps): Router {
     const status = err instanceof AppError ? err.status : 500;
     if (status >= 500) req.log.error({ err }, 'page failed');
     const t = pageT(res);
+    if (err instanceof AppError && err.status === 429) {
+      const seconds = err.retryAfterSeconds ?? 60;
+      res.set('Retry-After', String(seconds));
+      const text = t('limit.text', { minutes: Math.ceil(seconds / 60) });
+      return render(res, 'message', { title: t('limit.title'), text }, 429);
+    }
     const key = [400, 401, 403, 404, 409, 422, 503].includes(status) ? String(status) : '500';
     // A 400 names the fields it refused (the text rule's), so the person knows what to retype.
     const fields = err instanceof AppError && status === 400 ? (err.errors ?? []).map((e) => e.field) : [];

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import { isRequesterAccount } from '../../domain/authz';
 import type { Lang } from '../../domain/ticket-types';
 import { verifyCsrf } from '../csrf';
@@ -67,17 +66,6 @@ export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key
 
 export function staffPages(deps: PageDeps): Router {
   const router = Router();
-  const loginLimit = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 20,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      deps.render(res, 'message', { title: pageT(res)('limit.title'), text: pageT(res)('limit.text') }, 429);
-    },
-  });
-
   const showLogin = (req: Request, res: Response, error?: string, status = 200) =>
     deps.render(
       res,
@@ -92,7 +80,7 @@ export function staffPages(deps: PageDeps): Router {
 
   router.get('/staff/login', (req, res) => showLogin(req, res));
 
-  router.post('/staff/login', loginLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/login', formBody, verifyCsrf(deps.config), async (req, res) => {
     const parsed = LoginBody.safeParse({
       username: field(req.body, 'username'),
       password: rawField(req.body, 'password'),
@@ -100,6 +88,7 @@ export function staffPages(deps: PageDeps): Router {
     if (!parsed.success) return showLogin(req, res, pageT(res)('login.error'), 401);
     try {
       const user = await startSession(
+        req,
         res,
         deps.pool,
         deps.config,

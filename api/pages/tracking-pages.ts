@@ -77,7 +77,7 @@ export function actionBody(action: string, body: unknown): Record<string, unknow
 
 export function trackingPages(deps: PageDeps): Router {
   const router = Router();
-  const answerLimit = publicFormLimit(deps, 30);
+  const answerLimit = publicFormLimit(deps, 'form-answer', 30);
 
   async function show(req: Request, res: Response, error?: string, status = 200) {
     const number = parseNumber(req);
