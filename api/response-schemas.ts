@@ -87,6 +87,16 @@ export const TicketDetail = z
     cancelledAt: isoOrNull,
     events: z.array(TicketEvent),
     allowedActions: z.array(z.string()),
+    attention: z
+      .array(
+        z.looseObject({
+          kind: z.enum(['failed', 'lagging', 'not_opened', 'task_failing']),
+          reason: z.string(),
+          since: iso,
+        }),
+      )
+      .optional()
+      .describe('Staff only: why the ticket cannot make progress by itself (empty when it can).'),
   })
   .meta({
     examples: [

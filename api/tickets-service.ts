@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
+import type { AttentionKind } from '../domain/attention';
 import { queryOne } from '../db/pool';
 import { canActOn, canSeeTicket, ticketScope } from '../domain/authz';
 import { allowedCommands, type TicketCommand } from '../domain/ticket-rules';
@@ -42,7 +43,15 @@ export interface TicketReceipt {
   trackingUrl: string;
 }
 
+export interface AttentionMark {
+  kind: AttentionKind;
+  reason: string;
+  since: string;
+}
+
 export interface TicketDetail extends TicketView {
+  /** Staff readers only: the open "needs attention" marks. */
+  attention?: AttentionMark[];
   events: TicketEvent[];
   allowedActions: string[];
 }
@@ -318,7 +327,18 @@ export async function getTicket(deps: ApiDeps, number: string, access: Access): 
   const actor = await resolveAccess(deps, ticket.state, access, 'read');
   const detail = ticketFor(deps, actor, ticket);
   if (!detail) throw AppError.forbidden('This ticket is handled by another team.');
-  return detail;
+  if (actor.kind !== 'staff') return detail;
+  return { ...detail, attention: await openAttention(deps, number) };
+}
+
+/** The ticket's open "needs attention" marks (ticket_attention), for staff. */
+async function openAttention(deps: ApiDeps, number: string): Promise<AttentionMark[]> {
+  const { rows } = await deps.pool.query<AttentionMark>(
+    `SELECT kind, reason, to_char(since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since
+       FROM ticket_attention WHERE ticket_number = $1 AND cleared_at IS NULL ORDER BY since`,
+    [number],
+  );
+  return rows;
 }
 
 type ActionBody<A extends ActionName> = z.infer<(typeof ActionBodies)[A]>;

@@ -158,6 +158,10 @@ export function staffPages(deps: PageDeps): Router {
         teams: teamList.map((team) => ({ code: team.code, name: lang === 'en' ? team.nameEn : team.name })),
         priorities: Object.keys(deps.policy.priorities).filter((p) => p !== ticket.priority),
         historyHref: hasRole(staff, 'manager', 'admin') ? `/manage/tickets/${number}/history` : null,
+        attention: (ticket.attention ?? []).map((mark) => ({
+          kind: t(`attention.${mark.kind}`),
+          reason: mark.reason,
+        })),
         done: done ? t(`staff.done.${done}`) : null,
         error,
       },

@@ -5,7 +5,8 @@ import type { TicketInput } from '../../domain/ticket-types';
 import { scanStuckTickets } from '../../lib/stuck-tickets';
 import { ticketWorkflowId } from '../../workflows/ticket-contract';
 import { PageClient } from '../pages/page-client';
-import { DEMO_PASSWORD, eventually, startTestDesk, type TestDesk } from '../support/desk';
+import { DEMO_PASSWORD, eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
+import { markAttention } from '../../activities/attention';
 import { ticketInput } from '../workflows/fixtures';
 
 let desk: TestDesk;
@@ -199,3 +200,42 @@ test('when a ticket workflow keeps failing its tasks, then the scan marks it wit
     30_000,
   );
 }, 300_000);
+
+test('when a ticket is marked, then staff see the mark on the ticket (API and page) and the requester does not', async () => {
+  const receipt = await http<{ number: string; trackingToken: string }>(desk, 'POST', '/api/tickets', {
+    body: {
+      locationCode: 'IH-2-301',
+      category: 'network',
+      description: '网口没有信号',
+      requester: { name: '赵老师' },
+    },
+  });
+  expect(receipt.status).toBe(201);
+  const { number, trackingToken } = receipt.body;
+  await eventually(
+    () => ticketRow(number),
+    (row) => row?.status === 'assigned',
+  );
+  await markAttention(desk.db.pool, number, 'failed', 'recordTicket: value out of range', {});
+  const token = await loginAs(desk, 'disp1');
+  const staffView = await http<{ attention: { kind: string; reason: string }[] }>(
+    desk,
+    'GET',
+    `/api/tickets/${number}`,
+    {
+      token,
+    },
+  );
+  expect(staffView.body.attention).toEqual([
+    expect.objectContaining({ kind: 'failed', reason: 'recordTicket: value out of range' }),
+  ]);
+  const requesterView = await http(desk, 'GET', `/api/tickets/${number}`, {
+    headers: { 'x-tracking-token': trackingToken },
+  });
+  expect(requesterView.status).toBe(200);
+  expect(requesterView.body).not.toHaveProperty('attention');
+  const dispatcher = new PageClient(desk);
+  await dispatcher.post('/staff/login', '/staff/login', { username: 'disp1', password: DEMO_PASSWORD });
+  const page = await dispatcher.get(`/staff/tickets/${number}?lang=en`);
+  expect(page.text).toContain('Needs attention:</strong> Step failed · recordTicket: value out of range');
+});
