@@ -5,7 +5,9 @@ import type { Pool } from 'pg';
 import type { AttentionKind } from '../domain/attention';
 import { queryOne } from '../db/pool';
 import { canActOn, canSeeTicket, ticketScope } from '../domain/authz';
+import { openTicket } from '../domain/ticket-machine';
 import { allowedCommands, type TicketCommand } from '../domain/ticket-rules';
+import { toView } from '../domain/ticket-view';
 import type {
   Actor,
   StaffActor,
@@ -17,6 +19,7 @@ import type {
   TicketState,
   TicketView,
 } from '../domain/ticket-types';
+import { ticketStartInput } from '../lib/ticket-start';
 import { trackingToken, trackingUrl } from '../lib/tracking-token';
 import {
   REFUSAL_FAILURE_TYPES,
@@ -275,14 +278,42 @@ async function loadTicket(
   }
   const intake = await queryOne(deps.pool, 'SELECT 1 FROM ticket_intake WHERE number = $1', [number]);
   if (!intake) throw AppError.notFound(`No ticket ${number}.`);
+  const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(number));
   try {
-    const snapshot = await deps.temporal.workflow.getHandle(ticketWorkflowId(number)).query(ticketStateQuery);
+    // A workflow whose opening is stuck (no worker, a failing step) may never answer: wait briefly.
+    const snapshot = await deps.temporal.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () =>
+      handle.query(ticketStateQuery),
+    );
     return { state: snapshot.state, view: snapshot.view, events: snapshot.unpersisted };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError)
       throw AppError.unavailable(`Ticket ${number} is still being opened; retry in a moment.`);
-    throw err;
+    return openingFromStart(deps, number, err);
   }
+}
+
+/** How long a read waits for the workflow's own answer before it falls back to the submission. */
+const QUERY_WAIT_MS = 3_000;
+
+/**
+ * The ticket as submitted, from its workflow's start event, when the workflow cannot answer (its opening
+ * is stuck and marked for attention): the truth a requester can be told is that the report is received.
+ */
+async function openingFromStart(
+  deps: ApiDeps,
+  number: string,
+  queryError: unknown,
+): Promise<{ state: TicketState; view: TicketView; events: TicketEvent[] }> {
+  const input = await ticketStartInput(deps.temporal, number).catch(() => undefined);
+  if (!input)
+    throw Object.assign(
+      AppError.unavailable(`Ticket ${number} cannot be read right now; retry in a moment.`),
+      {
+        cause: queryError,
+      },
+    );
+  const opened = openTicket(input);
+  return { state: opened.state, view: toView(opened.state, input.policy, Date.now()), events: opened.events };
 }
 
 /** Who is asking, checked against who may see or act on this ticket (api/ticket-access.ts). */
@@ -327,6 +358,16 @@ export async function getTicket(deps: ApiDeps, number: string, access: Access): 
   const actor = await resolveAccess(deps, ticket.state, access, 'read');
   const detail = ticketFor(deps, actor, ticket);
   if (!detail) throw AppError.forbidden('This ticket is handled by another team.');
+  return withAttention(deps, actor, number, detail);
+}
+
+/** Staff see the ticket's open "needs attention" marks with it; requesters never do. */
+async function withAttention(
+  deps: ApiDeps,
+  actor: Actor,
+  number: string,
+  detail: TicketDetail,
+): Promise<TicketDetail> {
   if (actor.kind !== 'staff') return detail;
   return { ...detail, attention: await openAttention(deps, number) };
 }
@@ -374,7 +415,9 @@ export async function runAction<A extends ActionName>(
     });
     const fresh = await loadTicket(deps, number);
     const after = { state: snapshot.state, view: snapshot.view, events: fresh.events };
-    return ticketFor(deps, actor, after) ?? { id: number, number, visible: false };
+    const detail = ticketFor(deps, actor, after);
+    if (!detail) return { id: number, number, visible: false };
+    return withAttention(deps, actor, number, detail);
   } catch (err) {
     throw mapUpdateError(err, ticket.state);
   }

@@ -1,11 +1,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { attentionSummary, markAttention } from '../activities/attention';
 import { withClient } from '../db/pool';
 import { openTicket } from '../domain/ticket-machine';
 import type { TicketInput } from '../domain/ticket-types';
 import { ticketWorkflowId } from '../workflows/ticket-contract';
+import { ticketStartInput } from './ticket-start';
 
 export interface StuckScanDeps {
   pool: Pool;
@@ -80,14 +80,7 @@ async function openingStatus(
   const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
   try {
     const description = await handle.describe();
-    const history = await temporal.workflowService.getWorkflowExecutionHistory({
-      namespace: temporal.options.namespace,
-      execution: { workflowId: handle.workflowId },
-      maximumPageSize: 1,
-    });
-    const payload =
-      history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const input = payload ? defaultPayloadConverter.fromPayload<TicketInput>(payload) : undefined;
+    const input = await ticketStartInput(temporal, number);
     const status = description.status.name;
     const reason =
       status === 'RUNNING'

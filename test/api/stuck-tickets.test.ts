@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createMetrics } from '../../api/metrics';
 import type { TicketInput } from '../../domain/ticket-types';
 import { scanStuckTickets } from '../../lib/stuck-tickets';
+import { trackingToken } from '../../lib/tracking-token';
 import { ticketWorkflowId } from '../../workflows/ticket-contract';
 import { PageClient } from '../pages/page-client';
 import { DEMO_PASSWORD, eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
@@ -116,6 +117,13 @@ test('when a ticket was started with a NUL by the old code, then it is found stu
   expect(mark).toMatchObject({ kind: 'not_opened', cleared: false });
   expect(mark.reason).toContain('has not recorded the opening');
   expect(mark.summary).toMatchObject({ category: '无线网络', status: 'submitted' });
+
+  // The requester is told the truth meanwhile: the report is received (the workflow cannot answer a query).
+  const tracked = await http<{ status: string; description: string }>(desk, 'GET', `/api/tickets/${number}`, {
+    headers: { 'x-tracking-token': trackingToken(desk.config.secret, number) },
+  });
+  expect(tracked.status).toBe(200);
+  expect(tracked.body.status).toBe('submitted');
 
   const metrics = createMetrics(desk.db.pool);
   const gauge = await metrics.registry.getSingleMetricAsString('echodesk_tickets_needing_attention');
