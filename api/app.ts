@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { logger } from '../lib/logger';
 import { adminRouter } from './admin-routes';
+import { methodDispatch } from './allowed-methods';
 import { authenticate } from './auth';
 import { authRouter } from './auth-routes';
 import type { ApiDeps } from './deps';
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps): Express {
   );
   const metrics = createMetrics(deps.pool);
   app.use(metrics.middleware);
+  app.use(methodDispatch);
   app.use(healthRouter(deps));
   app.use(opsRouter(metrics.registry));
   app.use('/api', express.json({ limit: '64kb' }), authenticate(deps.pool));
