@@ -28,6 +28,8 @@ interface Content {
   description: string;
   /** A raw schema for non-JSON bodies (CSV, PNG, HTML). */
   raw?: JsonSchema;
+  /** OpenAPI links: operations a client (or a fuzzer) can call next with values from this answer. */
+  links?: Record<string, unknown>;
 }
 
 /** What OpenAPI needs beyond the matrix row: the schemas that validate the request, and the answers. */
@@ -42,6 +44,8 @@ interface OperationDoc {
 }
 
 const json = (schema: z.ZodType, description: string): Content => ({ schema, description });
+/** An error answer an operation documents beyond the common ones, as application/problem+json. */
+const problem = (description: string): Content => json(out.Problem, description);
 const ok = (schema: z.ZodType, description = 'OK') => ({ '200': json(schema, description) });
 const TICKET = { id: TicketNumber.meta({ examples: ['R2026-000123'] }) };
 
@@ -61,10 +65,45 @@ const ACTION_SUMMARY: Record<ActionName, string> = {
   priority: 'A dispatcher or team lead changes the priority; deadlines are recomputed.',
 };
 
+/** Operations on one ticket: `/api/tickets/:id` and its actions. */
+const ON_A_TICKET = /^\/api\/tickets\/:id(\/|$)/;
+
+/**
+ * Links from a submission's 201 to every operation on that ticket, by the number it returns; where a
+ * requester may call the operation, with the tracking token it returns too. Derived from the matrix.
+ */
+function submissionLinks(): Record<string, unknown> {
+  const links: Record<string, unknown> = {};
+  for (const op of OPERATION_IDS) {
+    const r: OperationRule = AUTHZ_MATRIX[op];
+    if (!ON_A_TICKET.test(r.path)) continue;
+    links[op] = {
+      operationId: op,
+      parameters: {
+        'path.id': '$response.body#/number',
+        ...(r.tracking ? { 'header.X-Tracking-Token': '$response.body#/trackingToken' } : {}),
+      },
+      description: r.tracking ? `${r.summary}, as its requester with the tracking token` : r.summary,
+    };
+  }
+  return links;
+}
+
+/** A ticket whose workflow has not started yet (the moment after intake) answers 503; a retry soon succeeds. */
+const STILL_OPENING = { '503': problem('The ticket is still being opened; retry in a moment') };
+
+/**
+ * What a body's `refine` says, in JSON Schema: zod cannot derive it, so it is stated here, next to the
+ * schema it describes (test/api/openapi.test.ts checks that both accept and refuse the same bodies).
+ */
+const BODY_RULES: Partial<Record<ActionName, JsonSchema>> = {
+  transfer: { oneOf: [{ required: ['to'] }, { required: ['team'] }] },
+};
+
 const actionDoc = (name: ActionName): OperationDoc => ({
   path: TICKET,
-  body: ActionBodies[name],
-  responses: ok(out.TicketDetail, 'The ticket after the action'),
+  body: BODY_RULES[name] ? ActionBodies[name].meta(BODY_RULES[name]) : ActionBodies[name],
+  responses: { ...ok(out.TicketDetail, 'The ticket after the action'), ...STILL_OPENING },
   tags: ['ticket actions'],
   description: `${ACTION_SUMMARY[name]} The workflow decides whether the ticket's state allows it: 409 when it does not, 403 when this person may not act on this ticket.`,
 });
@@ -102,7 +141,15 @@ const DOCS: Record<OperationId, OperationDoc> = {
         description: 'A retry with the same key returns the same ticket',
       },
     },
-    responses: { '201': json(out.TicketReceipt, 'The ticket number and tracking link') },
+    responses: {
+      '201': {
+        ...json(out.TicketReceipt, 'The ticket number and tracking link'),
+        links: submissionLinks(),
+      },
+      '503': problem(
+        'Temporal did not take the ticket; retry (with the same Idempotency-Key, the same ticket)',
+      ),
+    },
     tags: ['tickets'],
   },
   'tickets.list': {
@@ -114,7 +161,7 @@ const DOCS: Record<OperationId, OperationDoc> = {
   },
   'tickets.get': {
     path: TICKET,
-    responses: ok(out.TicketDetail),
+    responses: { ...ok(out.TicketDetail), ...STILL_OPENING },
     tags: ['tickets'],
     description: 'Staff within their visibility, or the requester with the tracking token.',
   },
@@ -291,7 +338,7 @@ function responses(doc: OperationDoc, r: OperationRule): Record<string, unknown>
       [type]: { schema, ...(firstExample(schema) ? { example: firstExample(schema) } : {}) },
     };
     if (doc.tags.includes('reports')) media['text/csv'] = { schema: { type: 'string' } };
-    answers[status] = { description: c.description, content: media };
+    answers[status] = { description: c.description, content: media, ...(c.links ? { links: c.links } : {}) };
   }
   const codes = ['400', '404', '409', '422'];
   if (r.allow !== 'anyone') codes.push('401', '403');
