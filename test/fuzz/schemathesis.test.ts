@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AUTHZ_MATRIX, OPERATION_IDS } from '../../domain/authz';
 import { readFuzzCalls, resolveSchemathesis, type FuzzCall } from '../../scripts/lib/schemathesis';
-import { eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
+import { eventually, fastPolicy, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
 
 const MAX_EXAMPLES = 10;
 /** Scenarios of the stateful phase, each up to STATEFUL_STEPS calls chained by the document's links. */
@@ -86,14 +86,31 @@ async function fixtureTickets(desk: TestDesk, token: string): Promise<string[]> 
   return numbers;
 }
 
+/** Text the desk's text rule accepts, in many scripts and shapes: written the way people write. */
+const TEXTS = [
+  '网线断了，需要更换水晶头',
+  'Waiting for parts 🔧 (ETA Friday)',
+  'العربية مع עברית and English',
+  'x',
+  '  spaces around  ',
+  'line one\nline two\ttabbed',
+  'ｆｕｌｌ　ｗｉｄｔｈ',
+  'cafe\u0301 with a combining accent',
+  'an RTL \u202eoverride inside',
+  'zero\u200bwidth joiner',
+];
+
 /**
- * schemathesis.toml: real ticket numbers for per-ticket paths and real places for reports (most of the
- * time; the rest stays random), links only from the document in the stateful phase, and its size. The
- * QR code is limited to a few examples: under Jest's module sandbox `qrcode` takes seconds per image
- * (milliseconds under plain Node).
+ * schemathesis.toml: real ticket numbers for per-ticket paths (but cancel, which would end them), real
+ * places and readable text for reports and actions, each most of the time (the rest stays random); in
+ * the stateful phase only the document's links and valid requests, so chains get deep into the
+ * lifecycle. The QR code is limited to a few examples: under Jest's module sandbox `qrcode` takes
+ * seconds per image (milliseconds under plain Node).
  */
 function config(tickets: string[]): string {
   const list = (values: string[]) => `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+  const some = (dictionary: string, probability = 0.5) =>
+    `{ dictionary = "${dictionary}", probability = ${probability} }`;
   return `
 [dictionaries.tickets]
 values = ${list(tickets)}
@@ -104,20 +121,41 @@ values = ${list(LOCATIONS)}
 [dictionaries.categories]
 values = ${list(CATEGORIES)}
 
+[dictionaries.texts]
+values = ${list(TEXTS)}
+
+[dictionaries.priorities]
+values = ${list(Object.keys(fastPolicy.priorities))}
+
+[dictionaries.teams]
+values = ["net", "onsite"]
+
+[parameters]
+"body.description" = ${some('texts')}
+"body.requester.name" = ${some('texts')}
+"body.reason" = ${some('texts')}
+"body.note" = ${some('texts')}
+"body.resolution" = ${some('texts')}
+"body.comment" = ${some('texts')}
+"body.priority" = ${some('priorities')}
+"body.team" = ${some('teams')}
+
 [phases.stateful]
 max-steps = ${STATEFUL_STEPS}
 inference.algorithms = []
 
 [phases.stateful.generation]
 max-examples = ${STATEFUL_SCENARIOS}
+mode = "positive"
 
 [[operations]]
 include-path-regex = "^/api/tickets/[{]id[}]"
-parameters = { "path.id" = { dictionary = "tickets", probability = 0.8 } }
+exclude-operation-id = "tickets.cancel"
+parameters = { "path.id" = ${some('tickets', 0.8)} }
 
 [[operations]]
 include-operation-id = "tickets.submit"
-parameters = { "body.locationCode" = { dictionary = "locations", probability = 0.8 }, "body.category" = { dictionary = "categories", probability = 0.8 } }
+parameters = { "body.locationCode" = ${some('locations', 0.8)}, "body.category" = ${some('categories', 0.8)} }
 
 [[operations]]
 include-operation-id = "locations.qr"
@@ -172,7 +210,7 @@ describe('schemathesis against the live API, from its own OpenAPI document', () 
   });
   afterAll(async () => {
     await desk?.close();
-    if (workdir) await rm(workdir, { recursive: true, force: true });
+    if (workdir && !process.env.FUZZ_KEEP) await rm(workdir, { recursive: true, force: true });
   });
 
   test(
