@@ -9,7 +9,7 @@ import { eventually, fastPolicy, http, loginAs, startTestDesk, type TestDesk } f
 const MAX_EXAMPLES = 10;
 /** Scenarios of the stateful phase, each up to STATEFUL_STEPS calls chained by the document's links. */
 const STATEFUL_SCENARIOS = 80;
-const STATEFUL_STEPS = 10;
+const STATEFUL_STEPS = 16;
 const RUN_TIMEOUT_MS = 150_000;
 /** Statuses only an operation that found the ticket (and, for a requester, accepted its token) can answer. */
 const ON_A_LIVE_TICKET = new Set([200, 409, 422]);
@@ -59,11 +59,16 @@ const LOCATIONS = [
 ];
 const CATEGORIES = ['wifi', 'account'];
 
-/** Live tickets for the first run's per-ticket paths: one assigned, one in progress, one resolved. */
-async function fixtureTickets(desk: TestDesk, token: string): Promise<string[]> {
-  const numbers: string[] = [];
-  for (const [i, steps] of [[], ['accept'], ['accept', 'resolve']].entries()) {
-    const submitted = await http<{ number: string }>(desk, 'POST', '/api/tickets', {
+interface Fixture {
+  number: string;
+  trackingToken: string;
+}
+
+/** Live tickets for the first run's per-ticket paths: assigned, in progress, and two resolved (to confirm, to reject). */
+async function fixtureTickets(desk: TestDesk, token: string): Promise<Fixture[]> {
+  const fixtures: Fixture[] = [];
+  for (const [i, steps] of [[], ['accept'], ['accept', 'resolve'], ['accept', 'resolve']].entries()) {
+    const submitted = await http<Fixture>(desk, 'POST', '/api/tickets', {
       body: {
         locationCode: LOCATIONS[i],
         category: CATEGORIES[0],
@@ -72,7 +77,7 @@ async function fixtureTickets(desk: TestDesk, token: string): Promise<string[]> 
       },
     });
     expect(submitted.status).toBe(201);
-    const { number } = submitted.body;
+    const { number, trackingToken } = submitted.body;
     await eventually(
       () => http<{ status: string }>(desk, 'GET', `/api/tickets/${number}`, { token }),
       (res) => res.body.status === 'assigned',
@@ -83,9 +88,9 @@ async function fixtureTickets(desk: TestDesk, token: string): Promise<string[]> 
       const res = await http(desk, 'POST', `/api/tickets/${number}/${step}`, { token, body });
       expect({ step, status: res.status }).toEqual({ step, status: 200 });
     }
-    numbers.push(number);
+    fixtures.push({ number, trackingToken });
   }
-  return numbers;
+  return fixtures;
 }
 
 /** Text the desk's text rule accepts, in many scripts and shapes: written the way people write. */
@@ -106,16 +111,17 @@ const TEXTS = [
  * schemathesis.toml: real ticket numbers for per-ticket paths (but cancel, which would end them), real
  * places and readable text for reports and actions, each most of the time (the rest stays random); in
  * the stateful phase only the document's links and valid requests, so chains get deep into the
- * lifecycle. The QR code is limited to a few examples: under Jest's module sandbox `qrcode` takes
+ * lifecycle. With `answering`, confirm and reject each answer as the requester of a resolved ticket;
+ * the stateful run leaves that out, as a configured header would override the token its links carry. The QR code is limited to a few examples: under Jest's module sandbox `qrcode` takes
  * seconds per image (milliseconds under plain Node).
  */
-function config(tickets: string[]): string {
+function config(tickets: Fixture[], answering?: { confirm: Fixture; reject: Fixture }): string {
   const list = (values: string[]) => `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
   const some = (dictionary: string, probability = 0.5) =>
     `{ dictionary = "${dictionary}", probability = ${probability} }`;
   return `
 [dictionaries.tickets]
-values = ${list(tickets)}
+values = ${list(tickets.map((t) => t.number))}
 
 [dictionaries.locations]
 values = ${list(LOCATIONS)}
@@ -152,9 +158,18 @@ mode = "positive"
 
 [[operations]]
 include-path-regex = "^/api/tickets/[{]id[}]"
-exclude-operation-id = "tickets.cancel"
+exclude-operation-id = ${list(['tickets.cancel', ...(answering ? ['tickets.confirm', 'tickets.reject'] : [])])}
 parameters = { "path.id" = ${some('tickets', 0.8)} }
-
+${Object.entries(answering ?? {})
+  .map(
+    ([action, ticket]) => `
+[[operations]]
+include-operation-id = "tickets.${action}"
+parameters = { "path.id" = "${ticket.number}" }
+headers = { X-Tracking-Token = "${ticket.trackingToken}" }
+`,
+  )
+  .join('')}
 [[operations]]
 include-operation-id = "tickets.submit"
 parameters = { "body.locationCode" = ${some('locations', 0.8)}, "body.category" = ${some('categories', 0.8)} }
@@ -216,6 +231,7 @@ describe('schemathesis against the live API, from its own OpenAPI document', () 
   });
   afterAll(async () => {
     await desk?.close();
+    // FUZZ_KEEP=1 keeps the configuration and the NDJSON reports (every request and answer) to look into.
     if (workdir && !process.env.FUZZ_KEEP) await rm(workdir, { recursive: true, force: true });
   });
 
@@ -237,17 +253,21 @@ describe('schemathesis against the live API, from its own OpenAPI document', () 
       });
       expect(issued.status).toBe(201);
       await prepareDesk(desk);
-      const configFile = path.join(workdir, 'schemathesis.toml');
-      await writeFile(configFile, config(await fixtureTickets(desk, issued.body.token)));
+      const fixtures = await fixtureTickets(desk, issued.body.token);
+      await writeFile(
+        path.join(workdir, 'unit.toml'),
+        config(fixtures, { confirm: fixtures[2], reject: fixtures[3] }),
+      );
+      await writeFile(path.join(workdir, 'stateful.toml'), config(fixtures));
 
       const started = Date.now();
-      const run = async (phases: string, report: string) => {
+      const run = async (phases: string, name: string) => {
         const { code, output } = await runCli(
           st.command,
           [
             ...st.args,
             '--config-file',
-            configFile,
+            path.join(workdir, `${name}.toml`),
             'run',
             `${desk.baseUrl}/api/openapi.json`,
             '--checks',
@@ -265,24 +285,25 @@ describe('schemathesis against the live API, from its own OpenAPI document', () 
             '--report',
             'ndjson',
             '--report-ndjson-path',
-            path.join(workdir, report),
+            path.join(workdir, `${name}.ndjson`),
             '--header',
             `Authorization: Bearer ${issued.body.token}`,
           ],
           st.env,
           workdir,
         );
+        // FUZZ_LOG=1 prints schemathesis's own summary (warnings included) on success too.
         if (code !== 0 || process.env.FUZZ_LOG) console.log(output.slice(-20_000));
         expect(code).toBe(0);
         // The token worked throughout: no operation answered only 401 (403 is e.g. confirm, the requester's alone).
         expect(output).not.toMatch(/401 Unauthorized \(\d+ operations?\)/);
         expect(output).toMatch(/Tested: \d+/);
-        return readFuzzCalls(path.join(workdir, report));
+        return readFuzzCalls(path.join(workdir, `${name}.ndjson`));
       };
       // Each operation on its own (real ticket numbers from the fixture), then chains from a fresh report.
-      const calls = await run('examples,coverage,fuzzing', 'unit.ndjson');
+      const calls = await run('examples,coverage,fuzzing', 'unit');
       await prepareDesk(desk);
-      calls.push(...(await run('stateful', 'stateful.ndjson')));
+      calls.push(...(await run('stateful', 'stateful')));
       console.log(coverage(calls, (Date.now() - started) / 1000));
 
       expect(calls.filter((c) => c.status == null || c.status >= 500)).toEqual([]);
