@@ -1,5 +1,6 @@
 # echodesk: one image, two processes.
-#   api:    node dist/api/main.js     (HTTP on $PORT, default 3000; runs DB migrations at start)
+#   api:    node dist/api/main.js     (HTTP on $PORT, default 3000; Prometheus metrics on $METRICS_PORT,
+#                                      default 9464, never published; runs DB migrations at start)
 #   worker: node dist/worker/main.js  (Temporal worker)
 # docker-compose.yml runs both from this image.
 

@@ -35,6 +35,19 @@ interface StaffContact {
 
 const iso = (ms: number | null): string | null => (ms == null ? null : new Date(ms).toISOString());
 
+/** The ticket row, its new events, survey answers and the messages the events send; returns how many messages. */
+export async function writeTicketRecord(
+  client: PoolClient,
+  input: RecordTicketInput,
+  render: NotificationRenderer,
+  links: Links,
+): Promise<number> {
+  await upsertTicketRow(client, input);
+  await insertEvents(client, input.state.number, input.events);
+  await insertSurveyAnswers(client, input.state.number, input.events);
+  return enqueueNotifications(client, input, render, links);
+}
+
 /** Upserts the ticket row; an older snapshot (a retry that lost a race) never overwrites a newer one. */
 export async function upsertTicketRow(client: PoolClient, input: RecordTicketInput): Promise<void> {
   const { state, view, live } = input;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ROLES, SCOPES } from '../domain/authz';
+import { text } from './schemas';
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const code = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{1,39}$/, 'is not a code (lower-case letters, digits, - and _)');

@@ -9,20 +9,25 @@ import { authRouter } from './auth-routes';
 import type { ApiDeps } from './deps';
 import { notFoundHandler, problemHandler } from './errors';
 import { healthRouter } from './health-routes';
+import { jsonBody } from './json-body';
 import { locationsRouter } from './locations-routes';
-import { createMetrics } from './metrics';
+import { createMetrics, type ApiMetrics } from './metrics';
 import { opsRouter } from './ops-routes';
 import { pagesRouter } from './pages';
 import { referenceRouter } from './reference-routes';
 import { reportsRouter } from './reports-routes';
+import { textGuard } from './text-guard';
 import { ticketsQueryRouter } from './tickets-query-routes';
 import { ticketsRouter } from './tickets-routes';
 
-/** The Express app: JSON API and pages over the given dependencies; it opens no connections of its own. */
-export function createApp(deps: ApiDeps): Express {
+/**
+ * The Express app: JSON API and pages over the given dependencies; it opens no connections of its own.
+ * `metrics` collects what the app serves; its registry is served elsewhere (api/server.ts), not here.
+ */
+export function createApp(deps: ApiDeps, metrics: ApiMetrics = createMetrics(deps.pool)): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.ECHODESK_TRUST_PROXY);
   app.use(
     pinoHttp({
       logger,
@@ -44,12 +49,11 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
-  const metrics = createMetrics(deps.pool);
   app.use(metrics.middleware);
   app.use(methodDispatch);
   app.use(healthRouter(deps));
-  app.use(opsRouter(metrics.registry));
-  app.use('/api', express.json({ limit: '64kb' }), authenticate(deps.pool));
+  app.use(opsRouter());
+  app.use('/api', jsonBody('64kb'), textGuard, authenticate(deps.pool));
   app.use('/api/auth', authRouter(deps));
   app.use('/api/tickets', ticketsQueryRouter(deps));
   app.use('/api/tickets', ticketsRouter(deps));

@@ -3,9 +3,10 @@ import type { RequestHandler } from 'express';
 import type { Pool } from 'pg';
 import { queryOne } from '../db/pool';
 import type { StaffActor } from '../domain/ticket-types';
-import { DUMMY_HASH, verifyPassword } from '../lib/passwords';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../lib/passwords';
 import { principalForApiToken } from './api-tokens';
 import { AppError } from './errors';
+import { loginLimits, pruneExpiredRateLimits } from './rate-limits';
 import { STAFF_ACTOR_COLUMNS, toStaffActor, type StaffActorRow } from './staff-row';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
@@ -25,20 +26,62 @@ export interface LoginResult {
   user: Omit<StaffActor, 'kind'>;
 }
 
-/** Checks a password and issues an opaque bearer token, stored only as its hash. The answer never tells whether the user exists. */
-export async function login(pool: Pool, username: string, password: string): Promise<LoginResult> {
+/**
+ * Checks a password and issues an opaque bearer token, stored only as its hash. The answer never tells
+ * whether the user exists. Failed attempts are limited per username and per address `ip` (api/rate-limits.ts);
+ * a success upgrades an older password hash and prunes expired tokens.
+ */
+export async function login(
+  pool: Pool,
+  username: string,
+  password: string,
+  ip: string | undefined,
+): Promise<LoginResult> {
+  const limits = loginLimits(pool);
+  await limits.assertAllowed(username, ip);
   const row = await queryOne<StaffRow>(pool, `${STAFF_SQL} WHERE s.username = $1 AND s.active`, [username]);
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-  if (!row || !ok) throw AppError.unauthorized('Invalid username or password.');
+  if (!row || !ok) {
+    await limits.failed(username, ip);
+    throw AppError.unauthorized('Invalid username or password.');
+  }
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + TOKEN_TTL_MS);
-  await pool.query('INSERT INTO auth_tokens (token_hash, username, expires_at) VALUES ($1, $2, $3)', [
-    hashToken(token),
-    row.username,
-    expiresAt,
+  await Promise.all([
+    pool.query('INSERT INTO auth_tokens (token_hash, username, expires_at) VALUES ($1, $2, $3)', [
+      hashToken(token),
+      row.username,
+      expiresAt,
+    ]),
+    limits.succeeded(username, ip),
+    upgradeHash(pool, row, password),
+    pruneExpired(pool),
   ]);
   const { kind: _kind, ...user } = toStaffActor(row);
   return { token, expiresAt: expiresAt.toISOString(), user };
+}
+
+/** Rehashes a password stored with older settings (scrypt, or weaker argon2id), unless it changed meanwhile. */
+async function upgradeHash(pool: Pool, row: StaffRow, password: string): Promise<void> {
+  if (!needsRehash(row.password_hash)) return;
+  await pool.query('UPDATE staff SET password_hash = $3 WHERE username = $1 AND password_hash = $2', [
+    row.username,
+    row.password_hash,
+    await hashPassword(password),
+  ]);
+}
+
+/** Deletes up to `batch` expired sign-in tokens and expired rate-limit counters; bounded, so a sign-in stays quick. */
+export async function pruneExpired(pool: Pool, batch = 500): Promise<{ tokens: number; limits: number }> {
+  const [tokens, limits] = await Promise.all([
+    pool.query(
+      `DELETE FROM auth_tokens WHERE token_hash IN
+         (SELECT token_hash FROM auth_tokens WHERE expires_at < now() LIMIT $1)`,
+      [batch],
+    ),
+    pruneExpiredRateLimits(pool, batch),
+  ]);
+  return { tokens: tokens.rowCount ?? 0, limits };
 }
 
 export async function logout(pool: Pool, token: string): Promise<void> {

@@ -7,6 +7,9 @@ export interface FieldError {
 
 /** The one error type routes throw; the error middleware turns it into application/problem+json. */
 export class AppError extends Error {
+  /** Sent as Retry-After (429, 503). */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly title: string,
@@ -34,6 +37,14 @@ export class AppError extends Error {
   static unprocessable(detail: string, errors?: FieldError[]) {
     return new AppError(422, 'Unprocessable Content', detail, errors);
   }
+  static unsupportedMediaType(detail: string) {
+    return new AppError(415, 'Unsupported Media Type', detail);
+  }
+  static tooManyRequests(detail: string, retryAfterSeconds: number) {
+    const err = new AppError(429, 'Too Many Requests', detail);
+    err.retryAfterSeconds = retryAfterSeconds;
+    return err;
+  }
   static unavailable(detail: string) {
     return new AppError(503, 'Service Unavailable', detail);
   }
@@ -51,6 +62,10 @@ function clientErrorFromExpress(err: unknown): AppError | null {
   if (type === 'entity.parse.failed') return AppError.badRequest('The request body is not valid JSON.');
   if (type === 'entity.too.large')
     return new AppError(413, 'Content Too Large', 'The request body is too large.');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+    return AppError.unsupportedMediaType(
+      'The request body must be JSON in UTF-8, without a content encoding.',
+    );
   return new AppError(status, 'Bad Request', 'The request could not be read.');
 }
 
@@ -67,6 +82,7 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, req, res, next
   if (!known) req.log.error({ err }, 'unhandled error');
   else if (problem.status >= 500)
     req.log.warn({ err: (err as { cause?: unknown }).cause ?? err }, problem.detail);
+  if (problem.retryAfterSeconds) res.set('Retry-After', String(problem.retryAfterSeconds));
   res
     .status(problem.status)
     .type('application/problem+json')

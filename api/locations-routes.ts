@@ -21,7 +21,7 @@ export function locationsRouter(deps: ApiDeps): Router {
   router.get('/', authorize('locations.list'), async (req, res) => {
     const filter = parse(LocationListQuery, req.query, 'query');
     const active = filter.active == null ? undefined : filter.active === 'true';
-    res.json({ items: await listLocations(deps.pool, { building: filter.building, active }) });
+    res.json({ items: await listLocations(deps.pool, { building: filter.building ?? undefined, active }) });
   });
 
   router.post('/', authorize('locations.create'), async (req, res) => {

@@ -3,17 +3,9 @@ import { z } from 'zod';
 import { query, queryOne, type Queryable } from '../db/pool';
 import type { LocationRecord } from '../domain/ticket-types';
 import { AppError } from './errors';
+import { optionalText, text } from './schemas';
 
 export type Location = LocationRecord;
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .transform((v) => (v === '' ? null : v))
-    .nullable()
-    .optional();
 
 export const LocationCode = z
   .string()
@@ -24,8 +16,8 @@ export const LocationCode = z
 /** Body of POST /api/locations (and the add form of /manage/locations). */
 export const NewLocationBody = z.strictObject({
   code: LocationCode,
-  campus: z.string().trim().min(1, 'must not be empty').max(50),
-  building: z.string().trim().min(1, 'must not be empty').max(50),
+  campus: text(50),
+  building: text(50),
   floor: optionalText(20),
   room: optionalText(50),
   zone: z
@@ -41,7 +33,7 @@ export type NewLocation = z.infer<typeof NewLocationBody>;
 
 /** Query of GET /api/locations. */
 export const LocationListQuery = z.object({
-  building: z.string().trim().max(50).optional(),
+  building: optionalText(50),
   active: z.enum(['true', 'false']).optional(),
 });
 

@@ -4,6 +4,7 @@ import { loadSlaPolicy } from '../config/load-sla-policy';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { logger } from '../lib/logger';
+import { startStuckTicketWatch } from '../lib/stuck-tickets';
 import { startApiServer } from './server';
 
 /** The API process as deployed: external PostgreSQL and Temporal, migrations at start, graceful stop on SIGTERM. */
@@ -19,9 +20,14 @@ async function main(): Promise<void> {
   await migrate(pool);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const api = await startApiServer({ pool, temporal, config, policy }, config.HOST, config.PORT);
-  logger.info({ port: api.port }, 'echodesk api listening');
+  const api = await startApiServer({ pool, temporal, config, policy }, config.HOST, config.PORT, {
+    host: config.metricsHost,
+    port: config.METRICS_PORT,
+  });
+  logger.info({ port: api.port, metricsPort: api.metricsPort }, 'echodesk api listening');
+  const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
   const stop = async () => {
+    await watch.stop();
     await api.close();
     await connection.close();
     await pool.end();

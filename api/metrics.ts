@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Pool } from 'pg';
+import { ATTENTION_KINDS } from '../domain/attention';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ApiMetrics {
@@ -39,6 +40,20 @@ export function createMetrics(pool: Pool): ApiMetrics {
       for (const row of rows) this.set({ status: row.status }, row.n);
     },
   });
+  new Gauge({
+    name: 'echodesk_tickets_needing_attention',
+    help: 'Tickets marked as needing attention (cannot make progress by themselves), by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const kind of ATTENTION_KINDS) this.set({ kind }, 0);
+      const { rows } = await pool.query<{ kind: string; n: number }>(
+        'SELECT kind, count(*)::int AS n FROM ticket_attention WHERE cleared_at IS NULL GROUP BY kind',
+      );
+      for (const row of rows) this.set({ kind: row.kind }, row.n);
+    },
+  });
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
@@ -55,4 +70,17 @@ export function createMetrics(pool: Pool): ApiMetrics {
     next();
   };
   return { registry, middleware };
+}
+
+/** The scrape endpoint alone: `GET /metrics`, and 404 for everything else. */
+export function metricsApp(registry: Registry): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found: this port serves GET /metrics only.\n');
+  });
+  return app;
 }

@@ -103,9 +103,15 @@ const BODY_RULES: Partial<Record<ActionName, JsonSchema>> = {
 const actionDoc = (name: ActionName): OperationDoc => ({
   path: TICKET,
   body: BODY_RULES[name] ? ActionBodies[name].meta(BODY_RULES[name]) : ActionBodies[name],
-  responses: { ...ok(out.TicketDetail, 'The ticket after the action'), ...STILL_OPENING },
+  responses: {
+    ...ok(
+      out.TicketAfterAction,
+      'The ticket after the action, as a read by the caller would show it; only `{id, number, visible: false}` when the action handed it out of their sight',
+    ),
+    ...STILL_OPENING,
+  },
   tags: ['ticket actions'],
-  description: `${ACTION_SUMMARY[name]} The workflow decides whether the ticket's state allows it: 409 when it does not, 403 when this person may not act on this ticket.`,
+  description: `${ACTION_SUMMARY[name]} Acting needs the right to see the ticket (403 otherwise); the workflow then decides whether the ticket's state allows it: 409 when it does not, 403 when this person may not do this to this ticket.`,
 });
 
 const DOCS: Record<OperationId, OperationDoc> = {
@@ -113,11 +119,11 @@ const DOCS: Record<OperationId, OperationDoc> = {
     body: LoginBody.meta({ examples: [{ username: 'manager', password: 'demo-password' }] }),
     responses: {
       '200': json(out.LoginResult, 'Signed in'),
-      '429': json(out.Problem, 'Too many failed sign-ins'),
+      '429': problem('Too many failed sign-ins; `Retry-After` says when to try again'),
     },
     tags: ['auth'],
     description:
-      'Wrong username and wrong password get the same 401; failed attempts are rate-limited per address.',
+      'Wrong username and wrong password get the same 401; failed attempts are limited per username and address, per address and per username (docs/api.md).',
   },
   'auth.logout': {
     responses: { '204': { description: 'Signed out; the token is revoked' } },
@@ -146,8 +152,9 @@ const DOCS: Record<OperationId, OperationDoc> = {
         ...json(out.TicketReceipt, 'The ticket number and tracking link'),
         links: submissionLinks(),
       },
+      '429': problem('Too many reports from this address; `Retry-After` says when to try again'),
       '503': problem(
-        'Temporal did not take the ticket; retry (with the same Idempotency-Key, the same ticket)',
+        'Temporal cannot take the ticket now; retry (with the same Idempotency-Key, the same ticket)',
       ),
     },
     tags: ['tickets'],
@@ -157,7 +164,7 @@ const DOCS: Record<OperationId, OperationDoc> = {
     responses: ok(out.TicketPage, 'One page, newest first (submitted_at DESC, number DESC)'),
     tags: ['tickets'],
     description:
-      'Dispatchers, managers and admins see every ticket; technicians and team leads their team’s and those they hold or own; requester accounts the tickets they reported.',
+      'Dispatchers, managers and admins see every ticket; technicians and team leads their team’s, those they hold or own, and queued (submitted) ones; requester accounts the tickets they reported.',
   },
   'tickets.get': {
     path: TICKET,
@@ -291,12 +298,6 @@ const DOCS: Record<OperationId, OperationDoc> = {
     },
     tags: ['ops'],
   },
-  'ops.metrics': {
-    responses: {
-      '200': { contentType: 'text/plain', description: 'Prometheus text format', raw: { type: 'string' } },
-    },
-    tags: ['ops'],
-  },
 };
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
@@ -315,7 +316,12 @@ const PROBLEM_CODES: Record<string, string> = {
   '403': 'The role, token scope or ticket does not allow this',
   '404': 'No such resource',
   '409': 'The resource’s state does not allow this now',
+  '415': 'The request body is not JSON (`Content-Type: application/json`)',
   '422': 'Well-formed, but refers to something that does not exist or is not allowed',
+};
+
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },
 };
 
 function security(r: OperationRule): Record<string, string[]>[] {
@@ -338,9 +344,15 @@ function responses(doc: OperationDoc, r: OperationRule): Record<string, unknown>
       [type]: { schema, ...(firstExample(schema) ? { example: firstExample(schema) } : {}) },
     };
     if (doc.tags.includes('reports')) media['text/csv'] = { schema: { type: 'string' } };
-    answers[status] = { description: c.description, content: media, ...(c.links ? { links: c.links } : {}) };
+    answers[status] = {
+      description: c.description,
+      ...(status === '429' ? { headers: RETRY_AFTER } : {}),
+      content: media,
+      ...(c.links ? { links: c.links } : {}),
+    };
   }
   const codes = ['400', '404', '409', '422'];
+  if (doc.body) codes.push('415');
   if (r.allow !== 'anyone') codes.push('401', '403');
   for (const code of codes) answers[code] ??= { description: PROBLEM_CODES[code], content: problem };
   answers.default = { description: 'Any other error, as application/problem+json', content: problem };

@@ -1,11 +1,10 @@
 import { Router } from 'express';
-import type { Registry } from 'prom-client';
 import { authorize } from './authz-middleware';
 import { renderDocsPage } from './docs-page';
 import { openApiDocument } from './openapi';
 
-/** The OpenAPI document, its reference page and Prometheus metrics. */
-export function opsRouter(registry: Registry): Router {
+/** The OpenAPI document and its reference page. (Prometheus metrics have a port of their own: api/server.ts.) */
+export function opsRouter(): Router {
   const router = Router();
   let page: string | undefined;
   router.get('/api/openapi.json', authorize('ops.openapi'), (_req, res) => {
@@ -14,9 +13,6 @@ export function opsRouter(registry: Registry): Router {
   router.get('/api/docs', authorize('ops.docs'), (_req, res) => {
     page ??= renderDocsPage(openApiDocument());
     res.type('html').send(page);
-  });
-  router.get('/metrics', authorize('ops.metrics'), async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
   });
   return router;
 }

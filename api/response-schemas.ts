@@ -120,6 +120,14 @@ export const TicketDetail = z
     ],
   });
 
+/** An action's answer when the action took the ticket out of the caller's sight (a hand-over to another team). */
+export const TicketOutOfSight = z
+  .strictObject({ id: number, number, visible: z.literal(false) })
+  .meta({ examples: [{ id: 'R2026-000123', number: 'R2026-000123', visible: false }] });
+
+/** What a lifecycle action answers: the ticket as a read by the same person would show it. */
+export const TicketAfterAction = z.union([TicketDetail, TicketOutOfSight]);
+
 export const TicketReceipt = z.looseObject({
   id: number,
   number,

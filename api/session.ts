@@ -37,15 +37,16 @@ export function loadSession(pool: Pool, config: Pick<Config, 'publicUrl'>): Requ
   };
 }
 
-/** Checks the password (api/auth.ts) and sets the session cookie; throws the same 401 as the API on failure. */
+/** Checks the password (api/auth.ts, with its limits) and sets the session cookie; throws the same 401 or 429 as the API. */
 export async function startSession(
+  req: Request,
   res: Response,
   pool: Pool,
   config: Pick<Config, 'publicUrl'>,
   username: string,
   password: string,
 ): Promise<Omit<StaffActor, 'kind'>> {
-  const { token, user } = await login(pool, username, password);
+  const { token, user } = await login(pool, username, password, req.ip);
   res.cookie(SESSION_COOKIE, token, sessionCookieOptions(config));
   return user;
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { queryOne } from '../db/pool';
-import { canSeeTicket, isRequesterAccount, type TicketScope } from '../domain/authz';
+import { canActOn, canSeeTicket, isRequesterAccount, ticketScope } from '../domain/authz';
 import type { Actor, StaffActor, TicketState } from '../domain/ticket-types';
 import { isTrackingToken } from '../lib/tracking-token';
 import { AppError } from './errors';
@@ -10,15 +10,11 @@ export interface TicketAccess {
   trackingToken?: string;
 }
 
-/** Reading a ticket is limited by visibility; acting on it is left to the lifecycle rules in the workflow. */
+/**
+ * Reading needs the right to see the ticket (`canSeeTicket`); acting needs the right to act on it
+ * (`canActOn`, which implies seeing), and the lifecycle rules in the workflow decide the rest.
+ */
 export type AccessPurpose = 'read' | 'act' | 'answer';
-
-/** The team a ticket is with, as the read model's `team_code` has it. */
-export const ticketScope = (state: TicketState): TicketScope => ({
-  teamCode: state.assignee?.teamCode ?? state.owner?.teamCode ?? state.team,
-  assignee: state.assignee?.username ?? null,
-  owner: state.owner?.username ?? null,
-});
 
 /** Whether a signed-in requester account reported this ticket: the account's e-mail is the one on the report. */
 async function reportedBy(pool: Pool, username: string, state: TicketState): Promise<boolean> {
@@ -33,8 +29,9 @@ async function reportedBy(pool: Pool, username: string, state: TicketState): Pro
 
 /**
  * Who is asking, as the workflow will see them: a staff member, or the requester (by tracking token or
- * signed-in requester account). A requester sees only their own ticket; a technician or team lead reads
- * only what their team handles (or they hold or own); answering the survey is the requester's alone.
+ * signed-in requester account). A requester sees only their own ticket; a technician or team lead sees
+ * only what their team handles, what they hold or own, and queued tickets they may accept; nobody acts
+ * on a ticket they cannot see; answering the survey is the requester's alone.
  */
 export async function resolveTicketActor(
   pool: Pool,
@@ -53,7 +50,8 @@ export async function resolveTicketActor(
   }
   if (staff && !isRequesterAccount(staff.roles)) {
     if (purpose === 'answer') throw AppError.forbidden('Only the requester can answer the survey.');
-    if (purpose === 'act' || canSeeTicket(staff, ticketScope(state))) return staff;
+    const scope = ticketScope(state);
+    if (purpose === 'act' ? canActOn(staff, scope) : canSeeTicket(staff, scope)) return staff;
     if (tokenValid) return requester;
     throw AppError.forbidden('This ticket is handled by another team.');
   }

@@ -5,7 +5,7 @@ import { visibility, type Viewer } from '../domain/authz';
 import { TICKET_STATUSES, type PublicStaff, type TicketStatus } from '../domain/ticket-types';
 import { AppError } from './errors';
 import { boundSql, DateOrInstant } from './query-params';
-import { TicketNumber } from './schemas';
+import { text, TicketNumber } from './schemas';
 
 const STATUSES = TICKET_STATUSES;
 const code = (what: string) =>
@@ -22,10 +22,7 @@ export const TicketListQuery = z.strictObject({
     .optional()
     .meta({ description: 'One status or several, comma-separated', examples: ['in_progress,paused'] }),
   category: code('category code'),
-  building: z
-    .string()
-    .min(1)
-    .max(100)
+  building: text(100)
     .optional()
     .meta({ examples: ['信息楼'] }),
   owner: code('username').meta({ description: "The owner's username", examples: ['tech2'] }),
@@ -131,8 +128,10 @@ function whereClause(filters: TicketListFilters, viewer: Viewer, timezone: strin
   const seen = visibility(viewer);
   if (seen.kind === 'team') {
     const user = p(seen.username);
+    // The same rule as canSeeTicket (domain/authz.ts): their team's, held or owned, and queued (submitted) ones.
+    const queued = seen.queued ? ` OR status = 'submitted'` : '';
     where.push(
-      `(team_code = ${p(seen.teamCode)} OR assignee_username = ${user} OR owner_username = ${user})`,
+      `(team_code = ${p(seen.teamCode)} OR assignee_username = ${user} OR owner_username = ${user}${queued})`,
     );
   } else if (seen.kind === 'requester') {
     where.push(

@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
-import rateLimit from 'express-rate-limit';
 import type { StaffActor } from '../domain/ticket-types';
 import { authorize } from './authz-middleware';
 import type { ApiDeps } from './deps';
 import { AppError } from './errors';
+import { requestLimit } from './rate-limits';
 import { getTicket, runAction, submitTicket, type Access } from './tickets-service';
 import { ActionBodies, IdempotencyKey, NewTicketBody, TicketNumber, actionFromPath } from './schemas';
 import { parse } from './validate';
@@ -19,12 +19,7 @@ const ticketNumber = (req: Request): string => parse(TicketNumber, req.params.id
 
 export function ticketsRouter(deps: ApiDeps): Router {
   const router = Router();
-  const submitLimit = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.NODE_ENV === 'production' ? 30 : 10_000,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-  });
+  const submitLimit = requestLimit(deps.pool, 'submit', deps.config.NODE_ENV === 'production' ? 30 : 10_000);
 
   router.post('/', submitLimit, authorize('tickets.submit'), async (req, res) => {
     const body = parse(NewTicketBody, req.body);

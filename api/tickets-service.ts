@@ -7,6 +7,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { queryOne } from '../db/pool';
+import { canActOn, canSeeTicket, ticketScope } from '../domain/authz';
 import { allowedCommands, type TicketCommand } from '../domain/ticket-rules';
 import type {
   Actor,
@@ -49,6 +50,16 @@ export interface TicketDetail extends TicketView {
   events: TicketEvent[];
   allowedActions: string[];
 }
+
+/** An action's answer when the action took the ticket out of the actor's sight (a hand-over to another team). */
+export interface TicketOutOfSight {
+  id: string;
+  number: string;
+  visible: false;
+}
+
+export const isOutOfSight = (answer: TicketDetail | TicketOutOfSight): answer is TicketOutOfSight =>
+  'visible' in answer && answer.visible === false;
 
 const REQUESTER_ACTIONS: readonly ActionName[] = ['confirm', 'reject'];
 
@@ -170,6 +181,10 @@ async function allocateNumber(
   return { number: earlier.number, replayed: true };
 }
 
+/** Whether a category is offered at a kind of place; a category listing no kinds (such as `other`) fits every place. */
+export const categoryFitsPlace = (placeKinds: readonly string[], kind: string): boolean =>
+  placeKinds.length === 0 || placeKinds.includes(kind);
+
 async function buildTicketInput(
   deps: ApiDeps,
   body: NewTicket,
@@ -178,13 +193,18 @@ async function buildTicketInput(
 ): Promise<Omit<TicketInput, 'number'>> {
   const code = body.locationCode.toUpperCase();
   // One round trip for both references: the place (if any) and the active category (if any).
-  const refs = await queryOne<{ location: LocationRecord | null; category: TicketCategory | null }>(
+  const refs = await queryOne<{
+    location: LocationRecord | null;
+    category: TicketCategory | null;
+    placeKinds: string[] | null;
+  }>(
     deps.pool,
     `SELECT (SELECT json_build_object('code', code, 'campus', campus, 'building', building, 'floor', floor,
                                       'room', room, 'zone', zone, 'kind', kind, 'active', active)
                FROM locations WHERE code = $1) AS location,
             (SELECT json_build_object('code', code, 'name', name, 'nameEn', name_en, 'skill', skill)
-               FROM categories WHERE code = $2 AND active) AS category`,
+               FROM categories WHERE code = $2 AND active) AS category,
+            (SELECT place_kinds FROM categories WHERE code = $2 AND active) AS "placeKinds"`,
     [code, body.category],
   );
   const location = refs?.location;
@@ -202,6 +222,12 @@ async function buildTicketInput(
     throw AppError.unprocessable(`Unknown category ${body.category}.`, [
       { field: 'category', message: 'no such category' },
     ]);
+  }
+  if (!categoryFitsPlace(refs.placeKinds ?? [], location.kind)) {
+    throw AppError.unprocessable(
+      `Category ${category.code} is not offered at ${code}, a place of kind ${location.kind}; GET /api/categories lists the kinds of place each category fits.`,
+      [{ field: 'category', message: `not offered at a place of kind ${location.kind}` }],
+    );
   }
   const { policy } = deps;
   if (body.priority && !staff) {
@@ -274,27 +300,49 @@ function eventsFor(actor: Actor, events: TicketEvent[]): TicketEvent[] {
   return events.map((event) => (event.type === 'note' ? { ...event, data: {} } : event));
 }
 
-export async function getTicket(deps: ApiDeps, number: string, access: Access): Promise<TicketDetail> {
-  const ticket = await loadTicket(deps, number);
-  const actor = await resolveAccess(deps, ticket.state, access, 'read');
+/**
+ * The ticket as `actor` may see it, for a read and for an action's answer alike (one shaping, so an
+ * action never tells more than a read would): null for staff who cannot see it; requesters get notes
+ * without their text; the offered actions are the ones this person could run now.
+ */
+function ticketFor(
+  deps: ApiDeps,
+  actor: Actor,
+  ticket: { state: TicketState; view: TicketView; events: TicketEvent[] },
+): TicketDetail | null {
+  const scope = ticketScope(ticket.state);
+  if (actor.kind === 'staff' && !canSeeTicket(actor, scope)) return null;
+  const mayAct = actor.kind !== 'staff' || canActOn(actor, scope);
   const priorities = Object.keys(deps.policy.priorities);
   return {
     ...ticket.view,
     events: eventsFor(actor, ticket.events),
-    allowedActions: allowedCommands(ticket.state, actor, priorities),
+    allowedActions: mayAct ? allowedCommands(ticket.state, actor, priorities) : [],
   };
+}
+
+export async function getTicket(deps: ApiDeps, number: string, access: Access): Promise<TicketDetail> {
+  const ticket = await loadTicket(deps, number);
+  const actor = await resolveAccess(deps, ticket.state, access, 'read');
+  const detail = ticketFor(deps, actor, ticket);
+  if (!detail) throw AppError.forbidden('This ticket is handled by another team.');
+  return detail;
 }
 
 type ActionBody<A extends ActionName> = z.infer<(typeof ActionBodies)[A]>;
 
-/** Runs a lifecycle action as a Temporal update; refusals come back as 403/409/422 with the workflow's reason. */
+/**
+ * Runs a lifecycle action as a Temporal update; refusals come back as 403/409/422 with the workflow's
+ * reason. Staff must be able to act on the ticket (`canActOn`); the answer is the ticket as a read by
+ * the same person would show it, or only its number when the action took it out of their sight.
+ */
 export async function runAction<A extends ActionName>(
   deps: ApiDeps,
   number: string,
   action: A,
   body: ActionBody<A>,
   access: Access,
-): Promise<TicketDetail> {
+): Promise<TicketDetail | TicketOutOfSight> {
   const ticket = await loadTicket(deps, number);
   const actor = await resolveAccess(
     deps,
@@ -313,12 +361,8 @@ export async function runAction<A extends ActionName>(
       args: [actor, command as Extract<TicketCommand, { type: 'note' }>],
     });
     const fresh = await loadTicket(deps, number);
-    const priorities = Object.keys(deps.policy.priorities);
-    return {
-      ...snapshot.view,
-      events: eventsFor(actor, fresh.events),
-      allowedActions: allowedCommands(snapshot.state, actor, priorities),
-    };
+    const after = { state: snapshot.state, view: snapshot.view, events: fresh.events };
+    return ticketFor(deps, actor, after) ?? { id: number, number, visible: false };
   } catch (err) {
     throw mapUpdateError(err, ticket.state);
   }

@@ -3,6 +3,7 @@ import multer from 'multer';
 import type { Queryable } from '../db/pool';
 import { query, queryOne } from '../db/pool';
 import { AppError } from './errors';
+import { textGuard } from './text-guard';
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -33,6 +34,7 @@ export function sniffImageType(bytes: Buffer): PhotoType | null {
 /**
  * Multipart parsing for the report form: at most one photo of 5 MB, in memory. A multer failure (too large,
  * too many files) is kept in `res.locals.uploadError` so the form can be shown again with the message.
+ * The text fields then go through the text rule like every other body.
  */
 export function photoUpload(field: string): RequestHandler {
   const upload = multer({
@@ -44,9 +46,10 @@ export function photoUpload(field: string): RequestHandler {
       if (err instanceof multer.MulterError) {
         res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? 'too_large' : 'invalid';
         req.body ??= {};
-        return next();
+        return textGuard(req, res, next);
       }
-      next(err);
+      if (err) return next(err);
+      textGuard(req, res, next);
     });
   };
 }

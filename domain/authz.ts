@@ -1,4 +1,4 @@
-import { STAFF_ROLES, type StaffRole } from './ticket-types';
+import { STAFF_ROLES, type StaffRole, type TicketState, type TicketStatus } from './ticket-types';
 
 /**
  * Who may call what: every HTTP operation of echodesk, the roles allowed to call it, and the scope an
@@ -173,7 +173,6 @@ export const AUTHZ_MATRIX = {
   'ops.docs': { method: 'GET', path: '/api/docs', allow: 'anyone', summary: 'The API reference page' },
   'ops.healthz': { method: 'GET', path: '/healthz', allow: 'anyone', summary: 'Liveness' },
   'ops.readyz': { method: 'GET', path: '/readyz', allow: 'anyone', summary: 'Readiness' },
-  'ops.metrics': { method: 'GET', path: '/metrics', allow: 'anyone', summary: 'Prometheus metrics' },
 } as const satisfies Record<string, OperationRule>;
 
 export type OperationId = keyof typeof AUTHZ_MATRIX;
@@ -224,27 +223,51 @@ export interface Viewer {
   teamCode: string | null;
 }
 
-/** The facts about a ticket that decide who may read it. */
+/** The facts about a ticket that decide who may see it and act on it. */
 export interface TicketScope {
+  status: TicketStatus;
+  /** The team the ticket is with: its holder's, else its owner's, else the team it was sent to (the read model's `team_code`). */
   teamCode: string | null;
   assignee: string | null;
   owner: string | null;
 }
 
-/** Which tickets a signed-in viewer may read: all, their team's (plus those they hold or own), or only their own reports. */
+/** The scope of a ticket as its workflow state has it. */
+export const ticketScope = (state: TicketState): TicketScope => ({
+  status: state.status,
+  teamCode: state.assignee?.teamCode ?? state.owner?.teamCode ?? state.team,
+  assignee: state.assignee?.username ?? null,
+  owner: state.owner?.username ?? null,
+});
+
+/**
+ * Queued: submitted and so held by nobody (the dispatcher queue, or the moment before dispatch); the
+ * accept rule (`domain/ticket-rules.ts`) lets anyone the matrix allows to accept take such a ticket.
+ */
+export const isQueued = (ticket: TicketScope): boolean => ticket.status === 'submitted';
+
+/** Who may take a queued ticket: the roles of the matrix's accept row, which `domain/authz.test.ts` holds to the accept rule. */
+const mayAccept = (viewer: Viewer): boolean =>
+  viewer.roles.some((role) => (allowedRoles('tickets.accept') as readonly string[]).includes(role));
+
+/** Which tickets a signed-in viewer may read: all, their team's (plus those they hold or own, and queued ones), or only their own reports. */
 export type Visibility =
   | { kind: 'all' }
-  | { kind: 'team'; teamCode: string | null; username: string }
+  | { kind: 'team'; teamCode: string | null; username: string; queued: boolean }
   | { kind: 'requester'; username: string };
 
 export function visibility(viewer: Viewer): Visibility {
   if (viewer.roles.some((role) => SEES_ALL.includes(role))) return { kind: 'all' };
   if (viewer.roles.some((role) => SEES_TEAM.includes(role)))
-    return { kind: 'team', teamCode: viewer.teamCode, username: viewer.username };
+    return { kind: 'team', teamCode: viewer.teamCode, username: viewer.username, queued: mayAccept(viewer) };
   return { kind: 'requester', username: viewer.username };
 }
 
-/** Whether a staff viewer may read a ticket; requester accounts are checked against the reporter's address instead. */
+/**
+ * Whether a staff viewer may see a ticket: dispatchers, managers and admins every one; technicians and
+ * team leads their team's, the ones they hold or own, and queued ones they may accept. Requester
+ * accounts are checked against the reporter's address instead.
+ */
 export function canSeeTicket(viewer: Viewer, ticket: TicketScope): boolean {
   const seen = visibility(viewer);
   switch (seen.kind) {
@@ -254,11 +277,24 @@ export function canSeeTicket(viewer: Viewer, ticket: TicketScope): boolean {
       return (
         (seen.teamCode != null && ticket.teamCode === seen.teamCode) ||
         ticket.assignee === seen.username ||
-        ticket.owner === seen.username
+        ticket.owner === seen.username ||
+        (seen.queued && isQueued(ticket))
       );
     case 'requester':
       return false;
   }
+}
+
+/**
+ * Act ⇒ see: the one gate a staff member passes before any lifecycle action reaches the workflow, over
+ * the API and the staff pages' forms alike (both call `runAction`, which asks `api/ticket-access.ts`,
+ * which asks this). Acting needs the right to see the ticket; the lifecycle rules in
+ * `domain/ticket-rules.ts` then decide whether this action is allowed in this state. Any later rule
+ * that takes the right to act away from someone who can still see (a revoked badge, a deactivated
+ * owner) is added here, and only here, so every action path and the offered buttons follow it.
+ */
+export function canActOn(viewer: Viewer, ticket: TicketScope): boolean {
+  return canSeeTicket(viewer, ticket);
 }
 
 /** A signed-in account with no staff role acts as a requester. */

@@ -97,12 +97,34 @@ export const SCENARIOS: Record<string, Scenario> = {
     await ticket.waitFor((s) => s.status === 'closed');
     return ticket;
   },
+  'needs-attention': async (lab) => {
+    // The opening's write and then a later write are refused for good; each is retried after its backoff.
+    const ticket = await lab.start({ policy: allDayPolicy, assignees: [tech1], failWrites: 2 });
+    await waitForFlags(ticket, 1);
+    await lab.sleep(MINUTE);
+    await waitForFlags(ticket, 2);
+    await lab.sleep(2 * MINUTE);
+    await ticket.waitFor((s) => s.status === 'assigned');
+    ticket.record.failWrites = 1;
+    await ticket.act(tech1, { type: 'accept' });
+    await ticket.act(tech1, { type: 'resolve', resolution: '已修复' });
+    await ticket.act(requester, { type: 'confirm', rating: 5, comment: null });
+    return ticket;
+  },
   cancel: async (lab) => {
     const ticket = await lab.start({ policy: testPolicy, priority: 'P3', assignees: [null] });
     await ticket.act(requester, { type: 'cancel', reason: null });
     return ticket;
   },
 };
+
+/** Waits (in real time) until the workflow has reported `count` steps that failed for good. */
+async function waitForFlags(ticket: TicketProbe, count: number): Promise<void> {
+  for (let i = 0; i < 200 && ticket.record.flags.length < count; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  if (ticket.record.flags.length < count) throw new Error(`${ticket.number}: fewer than ${count} flags`);
+}
 
 /** Waits for the workflow to complete without `result()`, which would let the test server skip years ahead. */
 async function completed(ticket: TicketProbe): Promise<void> {

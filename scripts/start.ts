@@ -9,6 +9,7 @@ import { createPool } from '../db/pool';
 import { seedDemoData } from '../db/seed';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { logger } from '../lib/logger';
+import { startStuckTicketWatch } from '../lib/stuck-tickets';
 import { installTemporalLogging } from '../lib/temporal-logging';
 import { createMailer } from '../lib/mailer';
 import { createTicketWorker } from '../worker/create-worker';
@@ -83,8 +84,11 @@ async function main(): Promise<void> {
     { pool, temporal, config: { ...config, TEMPORAL_UI_URL: temporalUi }, policy },
     config.HOST,
     config.PORT,
+    { host: config.metricsHost, port: config.METRICS_PORT },
   );
   stoppers.push(() => api.close());
+  const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
+  stoppers.push(() => watch.stop());
 
   const base = `http://${config.HOST}:${api.port}`;
   process.stdout.write(
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
       `  staff console            ${base}/staff`,
       `  manager views            ${base}/manage`,
       `  API                      ${base}/api  (health: ${base}/readyz)`,
+      `  metrics (Prometheus)     http://${config.metricsHost}:${api.metricsPort}/metrics`,
       `  Temporal UI              ${temporalUi ?? '(external Temporal: see your cluster UI)'}`,
       `  demo accounts            manager, disp1, lead1, tech1…tech6 / password from ECHODESK_DEMO_PASSWORD`,
       'Press Ctrl-C to stop.',

@@ -230,6 +230,17 @@ describe('docker-compose.yml', () => {
     expect(asList(api.healthcheck?.test).join(' ')).toContain('/readyz');
   });
 
+  it('when the api serves metrics, then they are on METRICS_PORT, which is published nowhere', () => {
+    const api = service(config, 'api');
+    const metricsPort = environment(api).METRICS_PORT;
+    expect(metricsPort).toBe('9464');
+    expect(portMappings(api).map((p) => p.target)).toEqual(['3000']);
+    const published = Object.values(config.services).flatMap((svc) =>
+      portMappings(svc).flatMap((p) => [p.target, p.published]),
+    );
+    expect(published).not.toContain(metricsPort);
+  });
+
   it('when Temporal runs, then it stores its state in PostgreSQL and the UI reaches it on 8233', () => {
     expect(environment(service(config, 'temporal'))).toMatchObject({
       DB: 'postgres12',

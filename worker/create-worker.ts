@@ -9,7 +9,8 @@ import { trackingUrl } from '../lib/tracking-token';
 export interface TicketWorkerOptions {
   connection: NativeConnection;
   pool: Pool;
-  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'ECHODESK_TASK_QUEUE' | 'publicUrl' | 'secret'>;
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'ECHODESK_TASK_QUEUE' | 'publicUrl' | 'secret'> &
+    Partial<Pick<Config, 'stuckAfterMs'>>;
   policy: SlaPolicy;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled from sources. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -29,6 +30,7 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
   const activities = createActivities({
     pool,
     render,
+    stuckAfterMs: config.stuckAfterMs,
     links: {
       tracking: (number) => trackingUrl(base, config.secret, number),
       staff: (number) => `${base}/staff/tickets/${encodeURIComponent(number)}`,

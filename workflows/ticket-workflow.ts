@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -10,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { attentionRetryDelayMs } from '../domain/attention';
 import {
   applyAssignment,
   applyCommand,
@@ -34,7 +36,7 @@ import {
 } from './ticket-contract';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const { recordTicket, assignTicket } = proxyActivities<Activities>({
+const { recordTicket, assignTicket, flagTicket } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry,
 });
@@ -46,6 +48,8 @@ const { openTicket: openTicketActivity } = proxyLocalActivities<Activities>({
 
 /** Patch id of the opening in one workflow task (docs/workflow-versioning.md); older histories dispatch and record as activities. */
 export const OPEN_IN_FIRST_TASK = 'open-in-first-task';
+/** Patch id: a step that fails for good marks the ticket as needing attention and is retried, instead of failing the workflow. */
+export const NEEDS_ATTENTION = 'needs-attention';
 
 const refusalFailure = (refusal: Refusal): ApplicationFailure =>
   ApplicationFailure.create({
@@ -86,6 +90,27 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
   };
   const snapshot = (): TicketSnapshot => ({ state, view: toView(state, policy, Date.now()), unpersisted });
 
+  /** Steps that failed for good since the read model was last written; sets the backoff. */
+  let failures = 0;
+  /** Stalls begun so far: an action made while a step keeps failing answers once its own retry has failed. */
+  let stalls = 0;
+  /**
+   * A step failed with an error no retry fixes (bad data, a reference gone): the ticket is marked as
+   * needing attention where dispatchers and managers see it, and the step is tried again after a backoff,
+   * or at once when a new action arrives. Anything else fails the workflow task as before.
+   */
+  const stall = async (err: unknown, activity: string): Promise<void> => {
+    // An activity's failure arrives wrapped in ActivityFailure; a local activity's as the ApplicationFailure itself.
+    const failed = err instanceof ActivityFailure || err instanceof ApplicationFailure;
+    if (!failed || !patched(NEEDS_ATTENTION)) throw err;
+    const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : err.message;
+    await flagTicket({ number: input.number, kind: 'failed', activity, reason, state });
+    const waiting = unpersisted.length;
+    stalls += 1;
+    await condition(() => unpersisted.length > waiting, attentionRetryDelayMs(failures));
+    failures += 1;
+  };
+
   setHandler(ticketStateQuery, snapshot);
   for (const update of Object.values(ticketCommandUpdates)) {
     // Each update has its own payload type; they share one handler shape.
@@ -101,7 +126,10 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
         }
         commit(applyCommand(state, command, actor, Date.now(), policy));
         const target = state.seq;
-        await condition(() => persistedSeq >= target && assignment == null && !working);
+        const seenStalls = stalls;
+        await condition(
+          () => (persistedSeq >= target && assignment == null && !working) || stalls > seenStalls,
+        );
         return snapshot();
       },
       {
@@ -129,20 +157,26 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
     const request: AssignmentRequest = assignment;
     opening = true;
     // A retried first task gets the first attempt's answer and instant back: apply those, as the write did.
-    const answer = await openTicketActivity({
-      dispatch: dispatchInput(request, Date.now()),
-      request,
-      state,
-      events: unpersisted,
-      policy,
-    });
-    const step = applyAssignment(state, request, answer.assignment, answer.atMs);
-    state = step.state;
-    assignment = step.assignment;
-    unpersisted = [];
-    persistedSeq = state.seq;
-    opening = false;
-    index();
+    try {
+      const answer = await openTicketActivity({
+        dispatch: dispatchInput(request, Date.now()),
+        request,
+        state,
+        events: unpersisted,
+        policy,
+      });
+      const step = applyAssignment(state, request, answer.assignment, answer.atMs);
+      state = step.state;
+      assignment = step.assignment;
+      unpersisted = [];
+      persistedSeq = state.seq;
+      opening = false;
+      index();
+    } catch (err) {
+      // Nothing was written (one transaction): the loop dispatches and records as separate steps.
+      opening = false;
+      await stall(err, 'openTicket');
+    }
   }
 
   for (;;) {
@@ -150,7 +184,15 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       const request: AssignmentRequest = assignment;
       working = true;
       assignment = null;
-      const result = await assignTicket(dispatchInput(request, Date.now()));
+      let result: Awaited<ReturnType<typeof assignTicket>>;
+      try {
+        result = await assignTicket(dispatchInput(request, Date.now()));
+      } catch (err) {
+        assignment = request;
+        working = false;
+        await stall(err, 'assignTicket');
+        continue;
+      }
       commit(applyAssignment(state, request, result, Date.now()));
       working = false;
       continue;
@@ -161,12 +203,21 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       unpersisted = [];
       dirty = false;
       working = true;
-      await recordTicket({
-        state,
-        view: toView(state, policy, Date.now()),
-        live: deadlines(state, policy),
-        events,
-      });
+      try {
+        await recordTicket({
+          state,
+          view: toView(state, policy, Date.now()),
+          live: deadlines(state, policy),
+          events,
+        });
+      } catch (err) {
+        unpersisted = [...events, ...unpersisted];
+        dirty = true;
+        working = false;
+        await stall(err, 'recordTicket');
+        continue;
+      }
+      failures = 0;
       persistedSeq = events.at(-1)?.seq ?? persistedSeq;
       working = false;
       continue;

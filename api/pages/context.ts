@@ -1,8 +1,9 @@
-import type { Request, Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Lang, StaffActor, StaffRole } from '../../domain/ticket-types';
 import type { Translate } from '../../lib/i18n';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
+import { textGuard } from '../text-guard';
 import type { RenderPage } from './view';
 
 /** What every page router gets: the API's dependencies and the page renderer. */
@@ -34,6 +35,12 @@ export function requireManager(req: Request, res: Response): StaffActor | null {
     throw AppError.forbidden('Manager views are for managers and administrators.');
   return staff;
 }
+
+/** The body parser of every page form: urlencoded fields, then the text rule over them. */
+const urlencoded = express.urlencoded({ extended: false, limit: '32kb' });
+export const formBody: RequestHandler = (req, res, next) => {
+  urlencoded(req, res, (err?: unknown) => (err ? next(err) : textGuard(req, res, next)));
+};
 
 /** A trimmed string form field, or '' when missing. */
 export function field(body: unknown, name: string): string {

@@ -7,6 +7,7 @@ import { provideCsrfToken } from '../csrf';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { loadSession } from '../session';
+import { textGuard } from '../text-guard';
 import { pageT, type PageDeps } from './context';
 import { managePages } from './manage-pages';
 import { reportPages } from './report-pages';
@@ -63,6 +64,7 @@ export function pagesRouter(deps: ApiDeps): Router {
     PAGE_PREFIXES,
     cookieParser(deps.config.secret),
     chooseLanguage(dictionaries),
+    textGuard,
     provideCsrfToken(deps.config),
     loadSession(deps.pool, deps.config),
   );
@@ -77,8 +79,17 @@ export function pagesRouter(deps: ApiDeps): Router {
     const status = err instanceof AppError ? err.status : 500;
     if (status >= 500) req.log.error({ err }, 'page failed');
     const t = pageT(res);
-    const key = [401, 403, 404, 409, 422, 503].includes(status) ? String(status) : '500';
-    render(res, 'message', { title: t(`error.${key}.title`), text: t(`error.${key}.text`) }, status);
+    if (err instanceof AppError && err.status === 429) {
+      const seconds = err.retryAfterSeconds ?? 60;
+      res.set('Retry-After', String(seconds));
+      const text = t('limit.text', { minutes: Math.ceil(seconds / 60) });
+      return render(res, 'message', { title: t('limit.title'), text }, 429);
+    }
+    const key = [400, 401, 403, 404, 409, 422, 503].includes(status) ? String(status) : '500';
+    // A 400 names the fields it refused (the text rule's), so the person knows what to retype.
+    const fields = err instanceof AppError && status === 400 ? (err.errors ?? []).map((e) => e.field) : [];
+    const text = t(`error.${key}.text`) + (fields.length > 0 ? ` (${[...new Set(fields)].join(', ')})` : '');
+    render(res, 'message', { title: t(`error.${key}.title`), text }, status);
   };
   router.use(PAGE_PREFIXES, pageError);
   return router;

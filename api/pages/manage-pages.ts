@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { decide, type OperationId } from '../../domain/authz';
 import { TICKET_STATUSES, type StaffActor } from '../../domain/ticket-types';
 import { verifyCsrf } from '../csrf';
@@ -17,8 +17,9 @@ import {
   requireLocation,
 } from '../locations-service';
 import { getTicket } from '../tickets-service';
-import { field, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
-import { dashboardFigures, listCategories } from './queries';
+import { field, formBody, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
+import { attentionItems } from './attention';
+import { dashboardFigures, listCategories, needsAttention } from './queries';
 import { parseNumber } from './report-pages';
 import { listTickets, TicketListQuery } from '../tickets-query';
 import { staffLabel } from './timeline';
@@ -48,13 +49,15 @@ const may = (staff: StaffActor, op: OperationId): boolean =>
 
 export function managePages(deps: PageDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
   const temporalUi = deps.config.TEMPORAL_UI_URL?.replace(/\/$/, '');
 
   router.get('/manage', async (req, res) => {
     if (!requireManager(req, res)) return;
     const t = pageT(res);
-    const figures = await dashboardFigures(deps.pool, deps.policy.calendar.timezone);
+    const [figures, attention] = await Promise.all([
+      dashboardFigures(deps.pool, deps.policy.calendar.timezone),
+      needsAttention(deps.pool),
+    ]);
     const counts = new Map(figures.byStatus.map((row) => [row.status, row.count]));
     deps.render(res, 'manage-dashboard', {
       title: t('manage.title'),
@@ -64,6 +67,7 @@ export function managePages(deps: PageDeps): Router {
         count: counts.get(status) ?? 0,
       })),
       figures,
+      attention: attentionItems(deps, pageLang(res), attention, t),
     });
   });
 
@@ -178,7 +182,7 @@ export function managePages(deps: PageDeps): Router {
     if (staff) await showLocations(req, res, staff);
   });
 
-  router.post('/manage/locations', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/manage/locations', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requireManager(req, res);
     if (!staff) return;
     if (!may(staff, 'locations.create')) throw AppError.forbidden('Only administrators can add locations.');
@@ -208,7 +212,7 @@ export function managePages(deps: PageDeps): Router {
     res.redirect(303, '/manage/locations');
   });
 
-  router.post('/manage/locations/:code/deactivate', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/manage/locations/:code/deactivate', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requireManager(req, res);
     if (!staff) return;
     if (!may(staff, 'locations.deactivate'))

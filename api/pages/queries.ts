@@ -141,8 +141,37 @@ export async function teams(db: Queryable): Promise<{ code: string; name: string
   return query(db, 'SELECT code, name, name_en AS "nameEn" FROM teams ORDER BY code');
 }
 
+export interface AttentionRow {
+  number: string;
+  kind: string;
+  reason: string;
+  since: string;
+  /** From the read model when the ticket has a row, else from the mark's summary. */
+  status: string;
+  category: string | null;
+  place: string | null;
+}
+
+/** Tickets marked as needing attention (ticket_attention), longest waiting first. */
+export async function needsAttention(db: Queryable, limit = 100): Promise<AttentionRow[]> {
+  return query<AttentionRow>(
+    db,
+    `SELECT a.ticket_number AS number, a.kind, a.reason, ${ISO('a.since')} AS since,
+            COALESCE(t.status, a.summary->>'status', 'submitted') AS status,
+            COALESCE(t.view->'categoryName'->>'zh-CN', a.summary->>'category') AS category,
+            COALESCE(concat_ws(' ', t.view->'location'->>'building', t.view->'location'->>'room'),
+                     a.summary->>'place') AS place
+       FROM ticket_attention a LEFT JOIN tickets t ON t.number = a.ticket_number
+      WHERE a.cleared_at IS NULL
+      ORDER BY a.since, a.ticket_number LIMIT $1`,
+    [limit],
+  );
+}
+
 export interface DashboardFigures {
   byStatus: { status: string; count: number }[];
+  /** Tickets with an open "needs attention" mark. */
+  needsAttention: number;
   dueNextHour: number;
   breached: number;
   escalationsToday: number;
@@ -156,9 +185,10 @@ export async function dashboardFigures(db: Queryable, timezone: string): Promise
     `SELECT status, count(*)::int AS count FROM tickets
       WHERE status IN ('submitted', 'assigned', 'in_progress', 'paused', 'resolved') GROUP BY status`,
   );
-  const row = await queryOne<{ due: number; breached: number; escalations: number }>(
+  const row = await queryOne<{ due: number; breached: number; escalations: number; attention: number }>(
     db,
     `SELECT
+       (SELECT count(DISTINCT ticket_number)::int FROM ticket_attention WHERE cleared_at IS NULL) AS attention,
        (SELECT count(*)::int FROM tickets WHERE status IN ('submitted', 'assigned', 'in_progress', 'paused')
            AND (${DUE}) BETWEEN now() AND now() + interval '1 hour') AS due,
        (SELECT count(*)::int FROM tickets WHERE breached
@@ -178,6 +208,7 @@ export async function dashboardFigures(db: Queryable, timezone: string): Promise
   );
   return {
     byStatus,
+    needsAttention: row?.attention ?? 0,
     dueNextHour: row?.due ?? 0,
     breached: row?.breached ?? 0,
     escalationsToday: row?.escalations ?? 0,

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
+import { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { isTrackingToken, trackingToken, trackingUrl } from '../../lib/tracking-token';
 import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
 import { findLocation, placeParts } from '../locations-service';
+import { requestLimit } from '../rate-limits';
 import { NewTicketBody, RequesterInput, TicketNumber } from '../schemas';
-import { submitTicket } from '../tickets-service';
+import { categoryFitsPlace, submitTicket } from '../tickets-service';
 import { checkPhoto, photoUpload, savePhoto } from '../uploads';
-import { field, labelOr, pageLang, pageT, type PageDeps } from './context';
+import { field, formBody, labelOr, pageLang, pageT, type PageDeps } from './context';
 import { addFollower, listCategories, openTicketsAt, type CategoryRow } from './queries';
 
 /** Form body of "me too" (POST /r/:code/follow/:number). */
@@ -25,41 +25,25 @@ type FieldErrors = Partial<Record<keyof FormValues | 'photo' | 'form', string>>;
 
 const EMPTY_FORM: FormValues = { category: '', description: '', name: '', phone: '', email: '' };
 
-/** A rate limit for the public forms that answers with a page, not JSON. */
-export function publicFormLimit(deps: PageDeps, limit: number) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.NODE_ENV === 'production' ? limit : 10_000,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      deps.render(res, 'message', { title: pageT(res)('limit.title'), text: pageT(res)('limit.text') }, 429);
-    },
-  });
+/** A per-address limit for a public form (api/rate-limits.ts); over it, the pages answer 429 with a page. */
+export function publicFormLimit(deps: PageDeps, name: string, perMinute: number) {
+  return requestLimit(deps.pool, name, deps.config.NODE_ENV === 'production' ? perMinute : 10_000);
 }
 
+/** The categories offered at this kind of place, as the API accepts them (`categoryFitsPlace`); `other` last. */
 function categoryChoices(categories: CategoryRow[], kind: string, lang: string, chosen: string) {
-  const label = (c: CategoryRow) => ({
+  const fits = categories.filter((c) => categoryFitsPlace(c.placeKinds, kind));
+  return [...fits.filter((c) => c.code !== 'other'), ...fits.filter((c) => c.code === 'other')].map((c) => ({
     code: c.code,
     name: lang === 'en' ? c.nameEn : c.name,
     checked: c.code === chosen,
-  });
-  const fits = categories.filter((c) => c.placeKinds.includes(kind) && c.code !== 'other');
-  const quick = fits.length > 0 ? fits : categories.filter((c) => c.code !== 'other');
-  const other = categories.filter((c) => c.code === 'other');
-  const rest = categories.filter((c) => !quick.includes(c) && !other.includes(c));
-  return {
-    quick: [...quick, ...other].map(label),
-    more: rest.map(label),
-    moreOpen: rest.some((c) => c.code === chosen),
-  };
+  }));
 }
 
 export function reportPages(deps: PageDeps): Router {
   const router = Router();
-  const submitLimit = publicFormLimit(deps, 20);
-  const followLimit = publicFormLimit(deps, 20);
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
+  const submitLimit = publicFormLimit(deps, 'form-report', 20);
+  const followLimit = publicFormLimit(deps, 'form-follow', 20);
 
   async function showForm(
     req: Request,
@@ -163,7 +147,7 @@ export function reportPages(deps: PageDeps): Router {
     res.redirect(303, `/t/${receipt.number}/receipt?token=${receipt.trackingToken}`);
   });
 
-  router.post('/r/:code/follow/:number', followLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/r/:code/follow/:number', followLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const t = pageT(res);
     const number = TicketNumber.safeParse(req.params.number);
     const location = await findLocation(deps.pool, String(req.params.code));

@@ -1,15 +1,21 @@
-import express, { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
+import { Router, type Request, type Response } from 'express';
 import { isRequesterAccount } from '../../domain/authz';
 import type { Lang } from '../../domain/ticket-types';
 import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
 import { actionFromPath, ActionBodies, LoginBody } from '../schemas';
 import { endSession, startSession } from '../session';
-import { getTicket, runAction } from '../tickets-service';
+import {
+  getTicket,
+  isOutOfSight,
+  runAction,
+  type TicketDetail,
+  type TicketOutOfSight,
+} from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
 import {
   field,
+  formBody,
   hasRole,
   pageLang,
   rawField,
@@ -18,7 +24,16 @@ import {
   safeNext,
   type PageDeps,
 } from './context';
-import { myQueue, requesterContact, technicians, teams, unassignedQueue, type QueueRow } from './queries';
+import { attentionItems } from './attention';
+import {
+  myQueue,
+  needsAttention,
+  requesterContact,
+  technicians,
+  teams,
+  unassignedQueue,
+  type QueueRow,
+} from './queries';
 import { parseNumber } from './report-pages';
 import { actionBody, ticketModel } from './tracking-pages';
 
@@ -51,18 +66,6 @@ export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key
 
 export function staffPages(deps: PageDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
-  const loginLimit = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 20,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      deps.render(res, 'message', { title: pageT(res)('limit.title'), text: pageT(res)('limit.text') }, 429);
-    },
-  });
-
   const showLogin = (req: Request, res: Response, error?: string, status = 200) =>
     deps.render(
       res,
@@ -77,7 +80,7 @@ export function staffPages(deps: PageDeps): Router {
 
   router.get('/staff/login', (req, res) => showLogin(req, res));
 
-  router.post('/staff/login', loginLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/login', formBody, verifyCsrf(deps.config), async (req, res) => {
     const parsed = LoginBody.safeParse({
       username: field(req.body, 'username'),
       password: rawField(req.body, 'password'),
@@ -85,6 +88,7 @@ export function staffPages(deps: PageDeps): Router {
     if (!parsed.success) return showLogin(req, res, pageT(res)('login.error'), 401);
     try {
       const user = await startSession(
+        req,
         res,
         deps.pool,
         deps.config,
@@ -100,7 +104,7 @@ export function staffPages(deps: PageDeps): Router {
     }
   });
 
-  router.post('/staff/logout', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/logout', formBody, verifyCsrf(deps.config), async (req, res) => {
     await endSession(req, res, deps.pool, deps.config);
     res.redirect(303, '/staff/login');
   });
@@ -112,15 +116,17 @@ export function staffPages(deps: PageDeps): Router {
     const t = pageT(res);
     const lang = pageLang(res);
     const dispatcher = hasRole(staff, 'dispatcher', 'team_lead', 'manager', 'admin');
-    const [mine, unassigned] = await Promise.all([
+    const [mine, unassigned, attention] = await Promise.all([
       myQueue(deps.pool, staff.username),
       dispatcher ? unassignedQueue(deps.pool) : Promise.resolve([]),
+      dispatcher ? needsAttention(deps.pool) : Promise.resolve([]),
     ]);
     deps.render(res, 'staff-queue', {
       title: t('staff.title'),
       mine: queueItems(deps, lang, mine, t),
       dispatcher,
       unassigned: queueItems(deps, lang, unassigned, t),
+      attention: attentionItems(deps, lang, attention, t),
     });
   });
 
@@ -169,7 +175,7 @@ export function staffPages(deps: PageDeps): Router {
     sendPhoto(res, await loadPhoto(deps.pool, number, String(req.params.id)));
   });
 
-  router.post('/staff/tickets/:number/:action', form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/staff/tickets/:number/:action', formBody, verifyCsrf(deps.config), async (req, res) => {
     const staff = requirePageStaff(req, res);
     if (!staff) return;
     const number = parseNumber(req);
@@ -179,14 +185,16 @@ export function staffPages(deps: PageDeps): Router {
     const t = pageT(res);
     const parsed = ActionBodies[action].safeParse(actionBody(action, req.body));
     if (!parsed.success) return showTicket(req, res, t(`staff.error.${action}`), 422);
+    let answer: TicketDetail | TicketOutOfSight;
     try {
-      await runAction(deps, number, action, parsed.data, { staff });
+      answer = await runAction(deps, number, action, parsed.data, { staff });
     } catch (err) {
       if (err instanceof AppError && err.status < 500)
         return showTicket(req, res, `${t('staff.error.refused')} ${err.detail}`, err.status);
       throw err;
     }
-    res.redirect(303, `/staff/tickets/${number}?done=${action}`);
+    // A hand-over to another team takes the ticket out of this person's sight: back to their queue.
+    res.redirect(303, isOutOfSight(answer) ? '/staff' : `/staff/tickets/${number}?done=${action}`);
   });
 
   return router;

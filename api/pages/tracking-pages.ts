@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Lang, PublicStaff } from '../../domain/ticket-types';
 import { isTrackingToken } from '../../lib/tracking-token';
 import { verifyCsrf } from '../csrf';
@@ -7,7 +7,7 @@ import { placeParts } from '../locations-service';
 import { ActionBodies } from '../schemas';
 import { getTicket, runAction, type TicketDetail } from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
-import { field, pageLang, pageT, type PageDeps } from './context';
+import { field, formBody, pageLang, pageT, type PageDeps } from './context';
 import { requesterMessages, ticketVersion } from './queries';
 import { parseNumber, publicFormLimit } from './report-pages';
 import { staffLabel, timeline } from './timeline';
@@ -77,8 +77,7 @@ export function actionBody(action: string, body: unknown): Record<string, unknow
 
 export function trackingPages(deps: PageDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '32kb' });
-  const answerLimit = publicFormLimit(deps, 30);
+  const answerLimit = publicFormLimit(deps, 'form-answer', 30);
 
   async function show(req: Request, res: Response, error?: string, status = 200) {
     const number = parseNumber(req);
@@ -137,7 +136,7 @@ export function trackingPages(deps: PageDeps): Router {
     sendPhoto(res, await loadPhoto(deps.pool, number, String(req.params.id)));
   });
 
-  router.post('/t/:number/:action', answerLimit, form, verifyCsrf(deps.config), async (req, res) => {
+  router.post('/t/:number/:action', answerLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const number = parseNumber(req);
     const action = REQUESTER_ACTIONS.find((a): a is RequesterAction => a === req.params.action);
     if (!action) throw AppError.notFound('No such action.');

@@ -80,6 +80,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       ECHODESK_SLA_POLICY: policyPath,
       ECHODESK_SECRET: 'chaos-secret',
       PORT: String(port),
+      METRICS_PORT: '0',
       LOG_LEVEL: 'error',
       NODE_ENV: 'development' as const,
     };

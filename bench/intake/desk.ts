@@ -41,6 +41,7 @@ export async function startDesk(
     TEMPORAL_ADDRESS: stack.temporalAddress,
     LOG_LEVEL: 'error',
     PORT: String(port),
+    METRICS_PORT: '0',
   };
   const worker = spawnTs(
     path.join(__dirname, '..', 'lib', 'worker-main.ts'),

@@ -121,6 +121,19 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  test('when an operation is rate-limited or takes a body, then 429 (with Retry-After), 503 and 415 are documented', () => {
+    type Responses = Record<string, { content: Json; headers?: Json }>;
+    const login = op('post', '/api/auth/login').responses as Responses;
+    const submit = op('post', '/api/tickets').responses as Responses;
+    for (const responses of [login, submit]) {
+      expect(Object.keys(responses['429'].content)).toEqual(['application/problem+json']);
+      expect(Object.keys(responses['429'].headers ?? {})).toEqual(['Retry-After']);
+      expect(responses['415']).toBeDefined();
+    }
+    expect(Object.keys(submit['503'].content)).toEqual(['application/problem+json']);
+    expect((op('get', '/api/tickets').responses as Responses)['415']).toBeUndefined();
+  });
+
   test('when errors are described, then they are application/problem+json with field-level errors', () => {
     const bad = (op('post', '/api/tickets').responses as Record<string, { content: Json }>)['400'];
     const schema = (bad.content['application/problem+json'] as { schema: { properties: Json } }).schema;
@@ -159,11 +172,22 @@ describe('the documents over HTTP', () => {
     expect(res.body.errors).toEqual([{ field: 'description', message: 'must not be empty' }]);
   });
 
-  test('when /metrics is scraped, then it has request counts by operation and tickets by status', async () => {
+  test('when the metrics port is scraped, then it has request counts by operation and tickets by status', async () => {
     await http(desk, 'GET', '/api/openapi.json');
-    const text = await (await fetch(`${desk.baseUrl}/metrics`)).text();
+    const res = await fetch(desk.metricsUrl);
+    expect(res.status).toBe(200);
+    const text = await res.text();
     expect(text).toContain('echodesk_http_requests_total{method="GET",route="ops.openapi"');
     expect(text).toContain('echodesk_http_request_duration_seconds_bucket');
     expect(text).toContain('# TYPE echodesk_tickets gauge');
+  });
+
+  test('when /metrics is asked of the public port, then it is not there (404) and the metrics port serves nothing else', async () => {
+    const res = await fetch(`${desk.baseUrl}/metrics`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('echodesk_');
+    expect(new URL(desk.metricsUrl).port).not.toBe(String(desk.api.port));
+    const other = await fetch(new URL('/api/openapi.json', desk.metricsUrl));
+    expect(other.status).toBe(404);
   });
 });

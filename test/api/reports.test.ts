@@ -229,7 +229,7 @@ describe('GET /api/reports/sla over a known set of tickets', () => {
   test('when a ticket goes through the real desk, then the report counts it as the read model recorded it', async () => {
     const submitted = await http<{ number: string; trackingToken: string }>(desk, 'POST', '/api/tickets', {
       body: {
-        locationCode: 'IH-2-301',
+        locationCode: 'IH-2-201',
         category: 'printer',
         description: '打印机卡纸',
         requester: { name: '李老师' },

@@ -221,8 +221,13 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
       () => track(submitted.body),
       (r) => r.body.status === 'assigned',
     );
-    const other = ['tech1', 'tech2'].find((u) => u !== assigned.body.assignee?.username) ?? 'tech1';
-    const token = await loginAs(desk, other);
+    // A teammate of the assignee: they can see the ticket, so the lifecycle rule answers, not visibility.
+    const teammate = await desk.db.pool.query<{ username: string }>(
+      `SELECT username FROM staff WHERE 'technician' = ANY (roles) AND username <> $1
+          AND team_code = (SELECT team_code FROM staff WHERE username = $1) ORDER BY username LIMIT 1`,
+      [assigned.body.assignee?.username],
+    );
+    const token = await loginAs(desk, teammate.rows[0].username);
     const refused = await http<{ detail: string }>(
       desk,
       'POST',

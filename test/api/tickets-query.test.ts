@@ -102,6 +102,34 @@ describe('GET /api/tickets: filters, keyset pagination, stable order, visibility
     expect(anonymous.status).toBe(401);
   });
 
+  test('when a technician lists, then queued tickets of any team are there too (they may accept them), held ones of other teams are not', async () => {
+    await insertReadModel(desk.db.pool, [
+      {
+        number: 'R2023-900001',
+        status: 'submitted',
+        owner: null,
+        team: null,
+        submittedAt: '2023-03-01T00:00:00Z',
+      },
+      {
+        number: 'R2023-900002',
+        status: 'submitted',
+        owner: null,
+        team: 'onsite',
+        submittedAt: '2023-03-02T00:00:00Z',
+      },
+      {
+        number: 'R2023-900003',
+        status: 'assigned',
+        assignee: 'tech2',
+        team: 'onsite',
+        submittedAt: '2023-03-03T00:00:00Z',
+      },
+    ]);
+    const tech1 = await loginAs(desk, 'tech1');
+    expect(await walk('from=2023-01-01&to=2023-12-31', tech1)).toEqual(['R2023-900002', 'R2023-900001']);
+  });
+
   test('when the query is malformed, then 400 names the field, never a 5xx', async () => {
     for (const q of [
       'page=garbage',

@@ -12,7 +12,7 @@ export class PageClient {
   private readonly cookies = new Map<string, string>();
 
   constructor(
-    private readonly desk: TestDesk,
+    private readonly desk: Pick<TestDesk, 'baseUrl'>,
     private readonly defaultHeaders: Record<string, string> = {},
   ) {}
 

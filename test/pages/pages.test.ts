@@ -243,6 +243,89 @@ describe('pages in-process, against a real desk', () => {
     expect((await tech.get('/manage')).status).toBe(403);
   });
 
+  /** A ticket submitted over the API, accepted by tech1 (network team), with one of tech1's notes. */
+  async function ticketHeldByTech1(description: string, requester: string): Promise<string> {
+    const admin = await loginAs(desk, 'admin');
+    const submitted = await http<{ number: string }>(desk, 'POST', '/api/tickets', {
+      body: { locationCode: 'IH-2-301', category: 'network', description, requester: { name: requester } },
+    });
+    const { number } = submitted.body;
+    const assigned = await eventually(
+      () =>
+        http<{ status: string; assignee: { username: string } | null }>(
+          desk,
+          'GET',
+          `/api/tickets/${number}`,
+          { token: admin },
+        ),
+      (r) => r.body.status === 'assigned',
+    );
+    if (assigned.body.assignee?.username !== 'tech1') {
+      const moved = await http(desk, 'POST', `/api/tickets/${number}/transfer`, {
+        token: admin,
+        body: { to: 'tech1', reason: '网络组' },
+      });
+      expect(moved.status).toBe(200);
+    }
+    const tech1 = await loginAs(desk, 'tech1');
+    expect(
+      (await http(desk, 'POST', `/api/tickets/${number}/accept`, { token: tech1, body: {} })).status,
+    ).toBe(200);
+    return number;
+  }
+
+  const notesOf = async (number: string) =>
+    (
+      await desk.db.pool.query<{ who: string }>(
+        `SELECT actor ->> 'username' AS who FROM ticket_events WHERE ticket_number = $1 AND type = 'note'`,
+        [number],
+      )
+    ).rows.map((r) => r.who);
+
+  test('when a technician of another team opens a ticket page or posts its action form, then 403, the ticket is not shown and nothing is written', async () => {
+    const number = await ticketHeldByTech1('交换机端口指示灯不亮', '钱老师');
+    const owner = new PageClient(desk);
+    await owner.post('/staff/login', '/staff/login', { username: 'tech1', password: 'demo-password' });
+    expect((await owner.get(`/staff/tickets/${number}`)).text).toContain('交换机端口指示灯不亮');
+
+    const tech4 = new PageClient(desk);
+    await tech4.post('/staff/login', '/staff/login', { username: 'tech4', password: 'demo-password' });
+    const page = await tech4.get(`/staff/tickets/${number}`);
+    expect(page.status).toBe(403);
+    const posted = await tech4.post('/staff', `/staff/tickets/${number}/note`, { note: '路过看看' });
+    expect(posted.status).toBe(403);
+    for (const text of [page.text, posted.text]) {
+      expect(text).not.toContain('交换机端口指示灯不亮');
+      expect(text).not.toContain('钱老师');
+    }
+    expect(await notesOf(number)).toEqual([]);
+  });
+
+  test('when a technician hands a ticket to another team from its page, then it is done and they land on their queue, not on a page they may no longer see', async () => {
+    const number = await ticketHeldByTech1('楼层交换机需要更换', '孙老师');
+    const admin = await loginAs(desk, 'admin');
+    expect(
+      (
+        await http(desk, 'POST', `/api/tickets/${number}/transfer`, {
+          token: admin,
+          body: { to: 'tech3', reason: '协助' },
+        })
+      ).status,
+    ).toBe(200);
+    const tech3 = new PageClient(desk);
+    await tech3.post('/staff/login', '/staff/login', { username: 'tech3', password: 'demo-password' });
+    const handed = await tech3.post(`/staff/tickets/${number}`, `/staff/tickets/${number}/transfer`, {
+      target: 'staff:tech2',
+      reason: '需要驻场组',
+    });
+    expect({ status: handed.status, location: handed.location }).toEqual({ status: 303, location: '/staff' });
+    expect((await tech3.get(`/staff/tickets/${number}`)).status).toBe(403);
+    const read = await http<{ assignee: { username: string } }>(desk, 'GET', `/api/tickets/${number}`, {
+      token: admin,
+    });
+    expect(read.body.assignee.username).toBe('tech2');
+  });
+
   test('when locations are managed over the API, then staff list them, an admin adds and deactivates one, and its QR code is a PNG', async () => {
     expect((await http(desk, 'GET', '/api/locations')).status).toBe(401);
     const tech = await loginAs(desk, 'tech1');

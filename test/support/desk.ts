@@ -48,6 +48,8 @@ export interface TestDesk {
   policy: SlaPolicy;
   api: RunningApi;
   baseUrl: string;
+  /** The Prometheus endpoint, on its own port. */
+  metricsUrl: string;
   startWorker(): Promise<RunningWorker>;
   worker: RunningWorker;
   close(): Promise<void>;
@@ -99,7 +101,10 @@ export async function startTestDesk(
     };
   };
   const worker = await startWorker();
-  const api = await startApiServer({ pool: db.pool, temporal: env.client, config, policy }, '127.0.0.1', 0);
+  const api = await startApiServer({ pool: db.pool, temporal: env.client, config, policy }, '127.0.0.1', 0, {
+    host: '127.0.0.1',
+    port: 0,
+  });
   const desk: TestDesk = {
     db,
     env,
@@ -107,6 +112,7 @@ export async function startTestDesk(
     policy,
     api,
     baseUrl: `http://127.0.0.1:${api.port}`,
+    metricsUrl: `http://127.0.0.1:${api.metricsPort}/metrics`,
     startWorker,
     worker,
     close: async () => {

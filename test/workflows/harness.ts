@@ -7,7 +7,13 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import type { Activities, AssignTicketInput, OpenTicketInput, RecordTicketInput } from '../../activities';
+import type {
+  Activities,
+  AssignTicketInput,
+  FlagTicketInput,
+  OpenTicketInput,
+  RecordTicketInput,
+} from '../../activities';
 import type { Dispatched } from '../../activities/assign-ticket';
 import { openTicketWith } from '../../activities/open-ticket';
 import type { SlaPolicy } from '../../domain/sla-policy';
@@ -21,6 +27,7 @@ import {
   ticketWorkflowId,
   type TicketSnapshot,
 } from '../../workflows/ticket-contract';
+import { PERMANENT_FAILURE_TYPE } from '../../domain/attention';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { ticketInput } from './fixtures';
 
@@ -49,6 +56,10 @@ export interface TicketRecord {
   assignees: (StaffRef | null)[];
   /** Real milliseconds the opening's local activity takes (a slow database), default 0. */
   openingDelayMs: number;
+  /** How many of the next writes (the opening's included) fail for good, as PostgreSQL refusing the data would. */
+  failWrites: number;
+  /** What the workflow reported as needing attention. */
+  flags: FlagTicketInput[];
 }
 
 /** Fake activities keyed by ticket number: they record what the workflow persisted and assign from a script. */
@@ -57,13 +68,31 @@ export function fakeActivities() {
   const ticket = (number: string): TicketRecord => {
     let record = tickets.get(number);
     if (!record) {
-      record = { events: [], assignCalls: [], records: [], assignees: [null], openingDelayMs: 0 };
+      record = {
+        events: [],
+        assignCalls: [],
+        records: [],
+        assignees: [null],
+        openingDelayMs: 0,
+        failWrites: 0,
+        flags: [],
+      };
       tickets.set(number, record);
     }
     return record;
   };
   const recordTicket = (input: RecordTicketInput): Promise<void> => {
     const record = ticket(input.state.number);
+    if (record.failWrites > 0) {
+      record.failWrites -= 1;
+      return Promise.reject(
+        ApplicationFailure.create({
+          type: PERMANENT_FAILURE_TYPE,
+          message: "PostgreSQL refused the ticket's data (SQLSTATE 22021)",
+          nonRetryable: true,
+        }),
+      );
+    }
     record.records.push(input);
     for (const event of input.events)
       if (!record.events.some((e) => e.seq === event.seq)) record.events.push(event);
@@ -89,6 +118,10 @@ export function fakeActivities() {
   const activities: Activities = {
     recordTicket,
     assignTicket,
+    flagTicket(input: FlagTicketInput) {
+      ticket(input.number).flags.push(input);
+      return Promise.resolve();
+    },
     async openTicket(input: OpenTicketInput) {
       const { openingDelayMs } = ticket(input.dispatch.number);
       if (openingDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, openingDelayMs));
@@ -175,6 +208,8 @@ export interface StartOptions {
   openingDelayMs?: number;
   /** The workflow task timeout (server default 10 s); a local activity longer than it spans several tasks. */
   workflowTaskTimeout?: string;
+  /** See TicketRecord.failWrites; with failing writes, start() returns without waiting for the opening. */
+  failWrites?: number;
 }
 
 /** One time-skipping server, one bundle and one background worker over fake activities, for one test file. */
@@ -231,6 +266,7 @@ export class WorkflowLab {
     const record = this.fake.ticket(number);
     record.assignees = options.assignees ?? [null];
     record.openingDelayMs = options.openingDelayMs ?? 0;
+    record.failWrites = options.failWrites ?? 0;
     const input = ticketInput(number, {
       priority: options.priority ?? 'P1',
       submittedAt: new Date(submittedAtMs).toISOString(),
@@ -244,7 +280,7 @@ export class WorkflowLab {
       ...(options.workflowTaskTimeout ? { workflowTaskTimeout: options.workflowTaskTimeout } : {}),
     });
     const probe = new TicketProbe(handle, number, submittedAtMs, record);
-    if (record.openingDelayMs === 0) await probe.waitFor((s) => s.seq >= 2);
+    if (record.openingDelayMs === 0 && record.failWrites === 0) await probe.waitFor((s) => s.seq >= 2);
     return probe;
   }
 }
