@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { logger } from '../lib/logger';
 import { adminRouter } from './admin-routes';
+import { methodDispatch } from './allowed-methods';
 import { authenticate } from './auth';
 import { authRouter } from './auth-routes';
 import type { ApiDeps } from './deps';
@@ -49,6 +50,7 @@ export function createApp(deps: ApiDeps, metrics: ApiMetrics = createMetrics(dep
     }),
   );
   app.use(metrics.middleware);
+  app.use(methodDispatch);
   app.use(healthRouter(deps));
   app.use(opsRouter());
   app.use('/api', jsonBody('64kb'), textGuard, authenticate(deps.pool));

@@ -28,6 +28,8 @@ interface Content {
   description: string;
   /** A raw schema for non-JSON bodies (CSV, PNG, HTML). */
   raw?: JsonSchema;
+  /** OpenAPI links: operations a client (or a fuzzer) can call next with values from this answer. */
+  links?: Record<string, unknown>;
 }
 
 /** What OpenAPI needs beyond the matrix row: the schemas that validate the request, and the answers. */
@@ -42,6 +44,8 @@ interface OperationDoc {
 }
 
 const json = (schema: z.ZodType, description: string): Content => ({ schema, description });
+/** An error answer an operation documents beyond the common ones, as application/problem+json. */
+const problem = (description: string): Content => json(out.Problem, description);
 const ok = (schema: z.ZodType, description = 'OK') => ({ '200': json(schema, description) });
 const TICKET = { id: TicketNumber.meta({ examples: ['R2026-000123'] }) };
 
@@ -61,13 +65,51 @@ const ACTION_SUMMARY: Record<ActionName, string> = {
   priority: 'A dispatcher or team lead changes the priority; deadlines are recomputed.',
 };
 
+/** Operations on one ticket: `/api/tickets/:id` and its actions. */
+const ON_A_TICKET = /^\/api\/tickets\/:id(\/|$)/;
+
+/**
+ * Links from a submission's 201 to every operation on that ticket, by the number it returns; where a
+ * requester may call the operation, with the tracking token it returns too. Derived from the matrix.
+ */
+function submissionLinks(): Record<string, unknown> {
+  const links: Record<string, unknown> = {};
+  for (const op of OPERATION_IDS) {
+    const r: OperationRule = AUTHZ_MATRIX[op];
+    if (!ON_A_TICKET.test(r.path)) continue;
+    links[op] = {
+      operationId: op,
+      parameters: {
+        'path.id': '$response.body#/number',
+        ...(r.tracking ? { 'header.X-Tracking-Token': '$response.body#/trackingToken' } : {}),
+      },
+      description: r.tracking ? `${r.summary}, as its requester with the tracking token` : r.summary,
+    };
+  }
+  return links;
+}
+
+/** A ticket whose workflow has not started yet (the moment after intake) answers 503; a retry soon succeeds. */
+const STILL_OPENING = { '503': problem('The ticket is still being opened; retry in a moment') };
+
+/**
+ * What a body's `refine` says, in JSON Schema: zod cannot derive it, so it is stated here, next to the
+ * schema it describes (test/api/openapi.test.ts checks that both accept and refuse the same bodies).
+ */
+const BODY_RULES: Partial<Record<ActionName, JsonSchema>> = {
+  transfer: { oneOf: [{ required: ['to'] }, { required: ['team'] }] },
+};
+
 const actionDoc = (name: ActionName): OperationDoc => ({
   path: TICKET,
-  body: ActionBodies[name],
-  responses: ok(
-    out.TicketAfterAction,
-    'The ticket after the action, as a read by the caller would show it; only `{id, number, visible: false}` when the action handed it out of their sight',
-  ),
+  body: BODY_RULES[name] ? ActionBodies[name].meta(BODY_RULES[name]) : ActionBodies[name],
+  responses: {
+    ...ok(
+      out.TicketAfterAction,
+      'The ticket after the action, as a read by the caller would show it; only `{id, number, visible: false}` when the action handed it out of their sight',
+    ),
+    ...STILL_OPENING,
+  },
   tags: ['ticket actions'],
   description: `${ACTION_SUMMARY[name]} Acting needs the right to see the ticket (403 otherwise); the workflow then decides whether the ticket's state allows it: 409 when it does not, 403 when this person may not do this to this ticket.`,
 });
@@ -77,7 +119,7 @@ const DOCS: Record<OperationId, OperationDoc> = {
     body: LoginBody.meta({ examples: [{ username: 'manager', password: 'demo-password' }] }),
     responses: {
       '200': json(out.LoginResult, 'Signed in'),
-      '429': json(out.Problem, 'Too many failed sign-ins; `Retry-After` says when to try again'),
+      '429': problem('Too many failed sign-ins; `Retry-After` says when to try again'),
     },
     tags: ['auth'],
     description:
@@ -106,9 +148,14 @@ const DOCS: Record<OperationId, OperationDoc> = {
       },
     },
     responses: {
-      '201': json(out.TicketReceipt, 'The ticket number and tracking link'),
-      '429': json(out.Problem, 'Too many reports from this address; `Retry-After` says when to try again'),
-      '503': json(out.Problem, 'Temporal cannot take the ticket now; retry (with the same Idempotency-Key)'),
+      '201': {
+        ...json(out.TicketReceipt, 'The ticket number and tracking link'),
+        links: submissionLinks(),
+      },
+      '429': problem('Too many reports from this address; `Retry-After` says when to try again'),
+      '503': problem(
+        'Temporal cannot take the ticket now; retry (with the same Idempotency-Key, the same ticket)',
+      ),
     },
     tags: ['tickets'],
   },
@@ -121,7 +168,7 @@ const DOCS: Record<OperationId, OperationDoc> = {
   },
   'tickets.get': {
     path: TICKET,
-    responses: ok(out.TicketDetail),
+    responses: { ...ok(out.TicketDetail), ...STILL_OPENING },
     tags: ['tickets'],
     description: 'Staff within their visibility, or the requester with the tracking token.',
   },
@@ -301,6 +348,7 @@ function responses(doc: OperationDoc, r: OperationRule): Record<string, unknown>
       description: c.description,
       ...(status === '429' ? { headers: RETRY_AFTER } : {}),
       content: media,
+      ...(c.links ? { links: c.links } : {}),
     };
   }
   const codes = ['400', '404', '409', '422'];

@@ -171,7 +171,15 @@ export const TicketListItem = z.looseObject({
 
 export const TicketPage = z.looseObject({
   items: z.array(TicketListItem),
-  nextPage: z.string().nullable().meta({ description: 'Pass as `page` for the next page; null on the last' }),
+  nextPage: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .nullable()
+    .meta({
+      description:
+        'Opaque cursor (base64url, at most 200 characters): pass it as `page` for the next page; null on the last',
+    }),
 });
 
 export const HistoryEntry = z.looseObject({

@@ -37,8 +37,12 @@ export const TicketListQuery = z.strictObject({
   page: z
     .string()
     .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor from nextPage')
     .optional()
-    .meta({ description: 'The opaque `nextPage` cursor of the previous page' }),
+    .meta({
+      description:
+        'Opaque cursor: the `nextPage` of the previous page, passed back unchanged with the same filters. At most 200 characters of the base64url alphabet (A–Z, a–z, 0–9, `-`, `_`, no padding); its content is not part of the contract. A cursor this list did not give out answers 400 naming `page`.',
+    }),
   limit: z
     .string()
     .regex(/^([1-9]|[1-9]\d|1\d\d|200)$/, 'must be a whole number from 1 to 200')
@@ -75,7 +79,19 @@ export interface TicketPage {
   nextPage: string | null;
 }
 
-const Cursor = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/), TicketNumber]);
+/** The instant a cursor carries: microseconds, UTC, and a real one (no 13th month, no year 0) PostgreSQL can read. */
+const CursorInstant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+  .refine((at) => {
+    const ms = Date.parse(at);
+    return (
+      Number.isFinite(ms) &&
+      at.slice(0, 4) !== '0000' &&
+      new Date(ms).toISOString().slice(0, 23) === at.slice(0, 23)
+    );
+  });
+const Cursor = z.tuple([CursorInstant, TicketNumber]);
 
 export const encodeCursor = (at: string, number: string): string =>
   Buffer.from(JSON.stringify([at, number])).toString('base64url');

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { AttentionKind } from '../domain/attention';
@@ -119,7 +123,11 @@ export async function submitTicket(
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     })
-    .catch((err: unknown) => abandonIntake(deps, number, options.idempotencyKey, err));
+    .catch((err: unknown) => {
+      // A replay after the ticket's workflow has ended (closed, cancelled): it did start; answer its receipt.
+      if (replayed && err instanceof WorkflowExecutionAlreadyStartedError) return;
+      return abandonIntake(deps, number, options.idempotencyKey, err);
+    });
   const { secret, publicUrl } = deps.config;
   return {
     replayed,

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../../lib/project-root';
 
@@ -71,4 +71,54 @@ function run(command: string, args: string[]): Promise<void> {
       },
     );
   });
+}
+
+/** One call schemathesis made, as its NDJSON report (`--report ndjson`) records it. */
+export interface FuzzCall {
+  /** `examples`, `coverage`, `fuzzing` or `stateful`. */
+  phase: string;
+  /** The operation as the document names it, e.g. `POST /api/tickets/{id}/accept`. */
+  operation: string;
+  /** Null when no response came (a network error). */
+  status: number | null;
+  /** In the stateful phase, the OpenAPI link whose values this call used; null otherwise. */
+  link: string | null;
+  /** The scenario the call belongs to. */
+  scenario: string;
+}
+
+interface RecordedCase {
+  value: { method: string; path: string };
+  transition?: { id: string };
+  is_transition_applied?: boolean;
+}
+
+interface ScenarioFinished {
+  id: string;
+  phase: string;
+  recorder: {
+    cases?: Record<string, RecordedCase>;
+    interactions?: Record<string, { response?: { status_code: number } | null }>;
+  };
+}
+
+/** Every call of a run, from the NDJSON event stream of schemathesis 4.x (one JSON event per line). */
+export async function readFuzzCalls(ndjsonPath: string): Promise<FuzzCall[]> {
+  const calls: FuzzCall[] = [];
+  for (const line of (await readFile(ndjsonPath, 'utf8')).split('\n')) {
+    if (!line.startsWith('{"ScenarioFinished"')) continue;
+    const scenario = (JSON.parse(line) as { ScenarioFinished: ScenarioFinished }).ScenarioFinished;
+    for (const [id, recorded] of Object.entries(scenario.recorder.cases ?? {})) {
+      const interaction = scenario.recorder.interactions?.[id];
+      if (!interaction) continue;
+      calls.push({
+        phase: scenario.phase,
+        operation: `${recorded.value.method} ${recorded.value.path}`,
+        status: interaction.response?.status_code ?? null,
+        link: recorded.is_transition_applied && recorded.transition ? recorded.transition.id : null,
+        scenario: scenario.id,
+      });
+    }
+  }
+  return calls;
 }

@@ -45,6 +45,82 @@ describe('the OpenAPI document', () => {
     expect(params).toEqual(Object.keys(TicketListQuery.shape));
   });
 
+  test('when the transfer body is described, then its oneOf accepts and refuses exactly the bodies the zod schema does', () => {
+    const transfer = op('post', '/api/tickets/{id}/transfer');
+    const schema = (transfer.requestBody as { content: Record<string, { schema: Json }> }).content[
+      'application/json'
+    ].schema as { oneOf: { required: string[] }[] };
+    const oneOfHolds = (body: Json) =>
+      schema.oneOf.filter((branch) => branch.required.every((key) => key in body)).length === 1;
+    for (const body of [
+      { to: 'tech1', reason: 'r' },
+      { team: 'net', reason: 'r' },
+      { reason: 'r' },
+      { to: 'tech1', team: 'net', reason: 'r' },
+    ]) {
+      expect({ body, documented: oneOfHolds(body) }).toEqual({
+        body,
+        documented: ActionBodies.transfer.safeParse(body).success,
+      });
+    }
+  });
+
+  test('when the list is described, then its page cursor is opaque with an alphabet and a length, in and out', () => {
+    const page = (op('get', '/api/tickets').parameters as { name: string; schema: Json }[]).find(
+      (p) => p.name === 'page',
+    );
+    expect(page?.schema).toMatchObject({ type: 'string', maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
+    expect(page?.schema.description).toMatch(/opaque/i);
+    const ok = (op('get', '/api/tickets').responses as Record<string, { content: Json }>)['200'];
+    const pageSchema = (ok.content['application/json'] as { schema: { properties: Json } }).schema;
+    expect(JSON.stringify(pageSchema.properties.nextPage)).toContain('"pattern":"^[A-Za-z0-9_-]+$"');
+  });
+
+  test('when a ticket is submitted, then links from its 201 reach every operation on a ticket, with the tracking token where a requester may call it', () => {
+    const created = (op('post', '/api/tickets').responses as Record<string, { links: Json }>)['201'];
+    const onATicket = OPERATION_IDS.filter((id) => AUTHZ_MATRIX[id].path.startsWith('/api/tickets/:id'));
+    expect(onATicket.length).toBeGreaterThanOrEqual(14);
+    const expected = Object.fromEntries(
+      onATicket.map((id) => [
+        id,
+        {
+          operationId: id,
+          parameters: {
+            'path.id': '$response.body#/number',
+            ...('tracking' in AUTHZ_MATRIX[id]
+              ? { 'header.X-Tracking-Token': '$response.body#/trackingToken' }
+              : {}),
+          },
+          description: expect.any(String) as unknown,
+        },
+      ]),
+    );
+    expect(created.links).toEqual(expected);
+    for (const id of ['tickets.confirm', 'tickets.reject', 'tickets.cancel', 'tickets.get'])
+      expect(Object.keys((created.links[id] as { parameters: Json }).parameters)).toContain(
+        'header.X-Tracking-Token',
+      );
+  });
+
+  test('when the intake or a ticket cannot answer yet, then 503 is documented as problem+json', () => {
+    const onATicket = OPERATION_IDS.filter(
+      (id) => AUTHZ_MATRIX[id].path.startsWith('/api/tickets/:id') && id !== 'tickets.history',
+    );
+    for (const id of ['tickets.submit', ...onATicket]) {
+      const rule = AUTHZ_MATRIX[id as keyof typeof AUTHZ_MATRIX];
+      const unavailable = (
+        op(rule.method.toLowerCase(), rule.path.replace(/:(\w+)/g, '{$1}')).responses as Record<
+          string,
+          { content?: Json }
+        >
+      )['503'];
+      expect({ id, types: Object.keys(unavailable?.content ?? {}) }).toEqual({
+        id,
+        types: ['application/problem+json'],
+      });
+    }
+  });
+
   test('when an operation is rate-limited or takes a body, then 429 (with Retry-After), 503 and 415 are documented', () => {
     type Responses = Record<string, { content: Json; headers?: Json }>;
     const login = op('post', '/api/auth/login').responses as Responses;

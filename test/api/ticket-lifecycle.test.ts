@@ -136,6 +136,26 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
     expect(different.status).toBe(422);
   });
 
+  test('when an Idempotency-Key is sent again after its ticket was cancelled, then the same receipt comes back, not a 503', async () => {
+    const headers = { 'idempotency-key': 'scan-after-cancel' };
+    const first = await http<Receipt>(desk, 'POST', '/api/tickets', { body: report, headers });
+    expect(first.status).toBe(201);
+    const cancelled = await http(desk, 'POST', `/api/tickets/${first.body.number}/cancel`, {
+      headers: { 'x-tracking-token': first.body.trackingToken },
+      body: {},
+    });
+    expect(cancelled.status).toBe(200);
+    const handle = desk.env.client.workflow.getHandle(`ticket-${first.body.number}`);
+    await eventually(
+      () => handle.describe(),
+      (d) => d.status.name !== 'RUNNING',
+      20_000,
+    );
+    const again = await http<Receipt>(desk, 'POST', '/api/tickets', { body: report, headers });
+    expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: first.body });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   test('when a response deadline passes unanswered, then an escalation event and a notification are recorded', async () => {
     const staffToken = await loginAs(desk, 'disp1');
     const submitted = await http<Receipt>(desk, 'POST', '/api/tickets', {

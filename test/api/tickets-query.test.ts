@@ -12,6 +12,10 @@ interface Page {
   nextPage: string | null;
 }
 
+interface Problem {
+  errors: { field: string; message: string }[];
+}
+
 const CATEGORIES = ['network', 'wifi', 'printer'];
 const BUILDINGS = ['信息楼', '图书馆'];
 
@@ -143,6 +147,24 @@ describe('GET /api/tickets: filters, keyset pagination, stable order, visibility
       'base64url',
     );
     expect((await list(`page=${forged}`)).status).toBe(400);
+  });
+
+  test('when a page cursor is well-formed but names an impossible instant or has foreign characters, then 400 names page, never a 5xx', async () => {
+    const cursor = (at: string) => Buffer.from(JSON.stringify([at, 'R2024-800001'])).toString('base64url');
+    for (const page of [
+      cursor('2024-13-45T99:99:99.999999Z'),
+      cursor('2024-02-30T00:00:00.000000Z'),
+      cursor('0000-01-01T00:00:00.000000Z'),
+      encodeURIComponent(`${cursor('2024-06-01T00:00:00.000000Z')}=`),
+      encodeURIComponent('a b'),
+    ]) {
+      const res = await list(`page=${page}`);
+      expect({ page, status: res.status, fields: (res.body as unknown as Problem).errors }).toEqual({
+        page,
+        status: 400,
+        fields: [expect.objectContaining({ field: 'page' })],
+      });
+    }
   });
 
   test('when a filtered page is planned, then an index in the list order serves it (no sort, no table scan)', async () => {
