@@ -8,7 +8,7 @@ import {
   type Principal,
   type Scope,
 } from '../../domain/authz';
-import { eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
+import { eventually, http, loginAs, startTestDesk, ticketAcceptedBy, type TestDesk } from '../support/desk';
 
 interface Caller {
   name: string;
@@ -499,33 +499,9 @@ describe('act ⇒ see: every lifecycle action × role × relation to the ticket'
 
 describe('act ⇒ see, the reported case', () => {
   test('when tech4 (another team) adds a note to a ticket it cannot read, then 403, nothing of the ticket comes back and no note is written', async () => {
-    const admin = await loginAs(desk, 'admin');
     const tech1 = await loginAs(desk, 'tech1');
     const tech4 = await loginAs(desk, 'tech4');
-    const submitted = await http<{ number: string }>(desk, 'POST', '/api/tickets', {
-      body: {
-        locationCode: 'IH-2-301',
-        category: 'network',
-        description: '机房交换机掉线',
-        requester: { name: '赵老师' },
-      },
-    });
-    const { number } = submitted.body;
-    const assigned = await eventually(
-      () => http<Detail>(desk, 'GET', `/api/tickets/${number}`, { token: admin }),
-      (r) => r.body.status === 'assigned',
-    );
-    // tech1 (network team) takes it; dispatch may have picked tech1 already.
-    if (assigned.body.assignee?.username !== 'tech1') {
-      const moved = await http(desk, 'POST', `/api/tickets/${number}/transfer`, {
-        token: admin,
-        body: { to: 'tech1', reason: '网络组' },
-      });
-      expect(moved.status).toBe(200);
-    }
-    expect(
-      (await http(desk, 'POST', `/api/tickets/${number}/accept`, { token: tech1, body: {} })).status,
-    ).toBe(200);
+    const number = await ticketAcceptedBy(desk, 'tech1', '机房交换机掉线');
     const own = await http(desk, 'POST', `/api/tickets/${number}/note`, {
       token: tech1,
       body: { note: '端口 24 坏了' },

@@ -171,24 +171,11 @@ describe('hostile Unicode at every text field, against a real desk', () => {
     return res;
   };
 
-  /** Like `http`, but any answer is read: a 429 from the login limit is text, a QR code is a PNG. */
-  async function call(
+  const call = (
     method: string,
     path: string,
     options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-  ): Promise<Answer> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const res = await fetch(`${desk.baseUrl}${path}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await res.text();
-    const json = /json/.test(res.headers.get('content-type') ?? '');
-    return { status: res.status, headers: res.headers, body: json ? (JSON.parse(text) as Body) : {} };
-  }
+  ): Promise<Answer> => http<Body>(desk, method, path, options);
 
   const waitAssigned = (number: string, trackingToken: string) =>
     eventually(

@@ -1,4 +1,4 @@
-import { eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
+import { eventually, http, loginAs, startTestDesk, ticketAcceptedBy, type TestDesk } from '../support/desk';
 import { PageClient, TINY_PNG } from './page-client';
 
 const RECEIPT = /^\/t\/(R\d{4}-\d{6})\/receipt\?token=([\w-]+)$/;
@@ -243,36 +243,9 @@ describe('pages in-process, against a real desk', () => {
     expect((await tech.get('/manage')).status).toBe(403);
   });
 
-  /** A ticket submitted over the API, accepted by tech1 (network team), with one of tech1's notes. */
-  async function ticketHeldByTech1(description: string, requester: string): Promise<string> {
-    const admin = await loginAs(desk, 'admin');
-    const submitted = await http<{ number: string }>(desk, 'POST', '/api/tickets', {
-      body: { locationCode: 'IH-2-301', category: 'network', description, requester: { name: requester } },
-    });
-    const { number } = submitted.body;
-    const assigned = await eventually(
-      () =>
-        http<{ status: string; assignee: { username: string } | null }>(
-          desk,
-          'GET',
-          `/api/tickets/${number}`,
-          { token: admin },
-        ),
-      (r) => r.body.status === 'assigned',
-    );
-    if (assigned.body.assignee?.username !== 'tech1') {
-      const moved = await http(desk, 'POST', `/api/tickets/${number}/transfer`, {
-        token: admin,
-        body: { to: 'tech1', reason: '网络组' },
-      });
-      expect(moved.status).toBe(200);
-    }
-    const tech1 = await loginAs(desk, 'tech1');
-    expect(
-      (await http(desk, 'POST', `/api/tickets/${number}/accept`, { token: tech1, body: {} })).status,
-    ).toBe(200);
-    return number;
-  }
+  /** A ticket submitted over the API and accepted by tech1 (network team). */
+  const ticketHeldByTech1 = (description: string, requester: string): Promise<string> =>
+    ticketAcceptedBy(desk, 'tech1', description, requester);
 
   const notesOf = async (number: string) =>
     (

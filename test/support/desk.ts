@@ -131,7 +131,7 @@ export interface HttpResult<T = Record<string, unknown>> {
   body: T;
 }
 
-/** JSON over HTTP against the desk; never throws on a status. */
+/** JSON over HTTP against the desk; never throws on a status, and reads a body that is not JSON as `{}`. */
 export async function http<T = Record<string, unknown>>(
   desk: TestDesk,
   method: string,
@@ -152,7 +152,9 @@ export async function http<T = Record<string, unknown>>(
           : JSON.stringify(options.body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
+  // Any answer is read: a QR code is a PNG; only a JSON body is parsed.
+  const json = text !== '' && /json/.test(res.headers.get('content-type') ?? '');
+  return { status: res.status, headers: res.headers, body: (json ? JSON.parse(text) : {}) as T };
 }
 
 export async function loginAs(desk: TestDesk, username: string): Promise<string> {
@@ -177,4 +179,37 @@ export async function eventually<T>(
       throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A ticket submitted over the API at IH-2-301 (network), then held and accepted by `username` (moved there by an admin if dispatch chose someone else). */
+export async function ticketAcceptedBy(
+  desk: TestDesk,
+  username: string,
+  description: string,
+  requester = '赵老师',
+): Promise<string> {
+  const admin = await loginAs(desk, 'admin');
+  const submitted = await http<{ number: string }>(desk, 'POST', '/api/tickets', {
+    body: { locationCode: 'IH-2-301', category: 'network', description, requester: { name: requester } },
+  });
+  if (submitted.status !== 201) throw new Error(`submit failed: ${submitted.status}`);
+  const { number } = submitted.body;
+  const assigned = await eventually(
+    () =>
+      http<{ status: string; assignee: { username: string } | null }>(desk, 'GET', `/api/tickets/${number}`, {
+        token: admin,
+      }),
+    (r) => r.body.status === 'assigned',
+  );
+  if (assigned.body.assignee?.username !== username) {
+    const moved = await http(desk, 'POST', `/api/tickets/${number}/transfer`, {
+      token: admin,
+      body: { to: username, reason: '指定处理人' },
+    });
+    if (moved.status !== 200) throw new Error(`transfer to ${username} failed: ${moved.status}`);
+  }
+  const token = await loginAs(desk, username);
+  const accepted = await http(desk, 'POST', `/api/tickets/${number}/accept`, { token, body: {} });
+  if (accepted.status !== 200) throw new Error(`accept by ${username} failed: ${accepted.status}`);
+  return number;
 }
