@@ -295,6 +295,17 @@ describe('hostile Unicode at every text field, against a real desk', () => {
       });
   const STATE = [403, 409, 422];
 
+  /** A free-text field of a lifecycle action: kept or refused by the text rule, or refused by the ticket's state. */
+  const actionText = (name: string, field: string, max: number, send: Target['send']): Target => ({
+    name,
+    field,
+    kind: 'free',
+    max,
+    transport: 'json',
+    otherwise: STATE,
+    send,
+  });
+
   const TARGETS: Target[] = [
     {
       name: 'submit description',
@@ -340,48 +351,39 @@ describe('hostile Unicode at every text field, against a real desk', () => {
       transport: 'json',
       send: submit((v) => ({ category: v })),
     },
-    {
-      name: 'note note',
-      field: 'note',
-      kind: 'free',
-      max: 2000,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    actionText(
+      'note note',
+      'note',
+      2000,
+      action(
         asManager,
         () => noteTicket,
         'note',
         (v) => ({ note: v }),
       ),
-    },
-    {
-      name: 'priority reason',
-      field: 'reason',
-      kind: 'free',
-      max: 500,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'priority reason',
+      'reason',
+      500,
+      action(
         asManager,
         () => noteTicket,
         'priority',
         (v) => ({ priority: 'P3', reason: v }),
       ),
-    },
-    {
-      name: 'transfer reason',
-      field: 'reason',
-      kind: 'free',
-      max: 500,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'transfer reason',
+      'reason',
+      500,
+      action(
         asManager,
         () => noteTicket,
         'transfer',
         (v) => ({ team: 'net', reason: v }),
       ),
-    },
+    ),
     {
       name: 'transfer to',
       field: 'to',
@@ -395,104 +397,83 @@ describe('hostile Unicode at every text field, against a real desk', () => {
         (v) => ({ to: v, reason: '转派' }),
       ),
     },
-    {
-      name: 'decline reason',
-      field: 'reason',
-      kind: 'free',
-      max: 500,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    actionText(
+      'decline reason',
+      'reason',
+      500,
+      action(
         asTech,
         () => techTicket.number,
         'decline',
         (v) => ({ reason: v }),
       ),
-    },
-    {
-      name: 'pause reason',
-      field: 'reason',
-      kind: 'free',
-      max: 500,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'pause reason',
+      'reason',
+      500,
+      action(
         asTech,
         () => techTicket.number,
         'pause',
         (v) => ({ reason: v }),
       ),
-    },
-    {
-      name: 'resume reason',
-      field: 'reason',
-      kind: 'free',
-      max: 500,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'resume reason',
+      'reason',
+      500,
+      action(
         asTech,
         () => techTicket.number,
         'resume',
         (v) => ({ reason: v }),
       ),
-    },
-    {
-      name: 'resolve resolution',
-      field: 'resolution',
-      kind: 'free',
-      max: 2000,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'resolve resolution',
+      'resolution',
+      2000,
+      action(
         asTech,
         () => techTicket.number,
         'resolve',
         (v) => ({ resolution: v }),
       ),
-    },
-    {
-      name: 'reject reason',
-      field: 'reason',
-      kind: 'free',
-      max: 500,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'reject reason',
+      'reason',
+      500,
+      action(
         asRequester,
         () => requesterTicket.number,
         'reject',
         (v) => ({ reason: v }),
       ),
-    },
-    {
-      name: 'confirm comment',
-      field: 'comment',
-      kind: 'free',
-      max: 1000,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'confirm comment',
+      'comment',
+      1000,
+      action(
         asRequester,
         () => requesterTicket.number,
         'confirm',
         (v) => ({ rating: 4, comment: v }),
       ),
-    },
-    {
-      name: 'cancel reason',
-      field: 'reason',
-      kind: 'free',
-      max: 500,
-      transport: 'json',
-      otherwise: STATE,
-      send: action(
+    ),
+    actionText(
+      'cancel reason',
+      'reason',
+      500,
+      action(
         asRequester,
         () => requesterTicket.number,
         'cancel',
         (v) => ({ reason: v }),
       ),
-    },
+    ),
     {
       name: 'admin staff name (patch)',
       field: 'name',
