@@ -4,6 +4,8 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { OPEN_IN_FIRST_TASK } from '../../workflows/ticket-workflow';
 import { workflowBundle } from './harness';
+// Unit tier: no setup file installs the SDK's quiet logger there, so the one file that runs a Worker does.
+import '../support/setup-temporal-logging';
 
 const HISTORIES_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 const fixtures = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
