@@ -63,3 +63,14 @@ describe('the workflow bundle', () => {
       expect(code).not.toContain(`/node_modules/${heavy}/`);
   });
 });
+
+describe('the workflow bundle and its lint rule', () => {
+  test('when the workflows are bundled, then every project file in it is under workflows/ or domain/, which eslint.config.mjs holds to the sandbox rules', async () => {
+    const { code } = await workflowBundle();
+    const projectFiles = [...code.matchAll(/^\/\*\*\*\/ "\.\/([^"]+)"$/gm)]
+      .map((match) => match[1] ?? '')
+      .filter((file) => !file.startsWith('node_modules/'));
+    expect(projectFiles).toContain('workflows/ticket-workflow.ts');
+    expect(projectFiles.filter((file) => !/^(workflows|domain)\//.test(file))).toEqual([]);
+  });
+});
