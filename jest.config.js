@@ -13,6 +13,7 @@ const UNIT_TESTS = [
   'test/bench-stats.test.ts',
   'test/env.test.ts',
   'test/notification-templates.test.ts',
+  'test/production-dependencies.test.ts',
   'test/pages/templates.test.ts',
   'test/workflows/replay.test.ts',
 ];

@@ -1,11 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { openDatabase, startApiProcess } from '../app/processes';
 import { loadConfig } from '../config/env';
 import { loadSlaPolicy } from '../config/load-sla-policy';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
 import { logger } from '../lib/logger';
-import { startStuckTicketWatch } from '../lib/stuck-tickets';
-import { startApiServer } from './server';
 
 /** The API process as deployed: external PostgreSQL and Temporal, migrations at start, graceful stop on SIGTERM. */
 async function main(): Promise<void> {
@@ -16,20 +12,11 @@ async function main(): Promise<void> {
       'api/main.ts needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the all-in-one desk.',
     );
   }
-  const pool = createPool(config.DATABASE_URL);
-  await migrate(pool);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const api = await startApiServer({ pool, temporal, config, policy }, config.HOST, config.PORT, {
-    host: config.metricsHost,
-    port: config.METRICS_PORT,
-  });
+  const { pool } = await openDatabase(config.DATABASE_URL);
+  const api = await startApiProcess({ config, policy, pool, temporalAddress: config.TEMPORAL_ADDRESS });
   logger.info({ port: api.port, metricsPort: api.metricsPort }, 'echodesk api listening');
-  const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
   const stop = async () => {
-    await watch.stop();
-    await api.close();
-    await connection.close();
+    await api.stop();
     await pool.end();
   };
   process.once('SIGTERM', () => void stop());

@@ -1,25 +1,21 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { startApiServer } from '../api/server';
+import { openDatabase, startApiProcess, startWorkerProcess } from '../app/processes';
 import { loadConfig } from '../config/env';
 import { loadSlaPolicy } from '../config/load-sla-policy';
-import { resolveDatabase } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
 import { seedDemoData } from '../db/seed';
+import { resolveDatabase } from '../devstack/postgres';
+import { resolveTemporalCli } from '../devstack/temporal-binaries';
+import { startTemporalDevServer } from '../devstack/temporal-dev-server';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { logger } from '../lib/logger';
-import { startStuckTicketWatch } from '../lib/stuck-tickets';
 import { installTemporalLogging } from '../lib/temporal-logging';
-import { createMailer } from '../lib/mailer';
-import { createTicketWorker } from '../worker/create-worker';
-import { startOutboxDispatcher } from '../worker/outbox-dispatcher';
-import { resolveTemporalCli } from './lib/temporal-binaries';
-import { startTemporalDevServer } from './lib/temporal-dev-server';
 
 type Stopper = () => Promise<unknown>;
 
-/** `npm start`: PostgreSQL, Temporal, migrations, demo data, worker and API in one process; Ctrl-C stops it all in reverse. */
+/**
+ * `npm start`: the dev services (embedded PostgreSQL and a Temporal dev server under the data
+ * directory, unless DATABASE_URL / TEMPORAL_ADDRESS name others), demo data, then the worker and the
+ * API of app/processes.ts in this one process; Ctrl-C stops it all in reverse.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   installTemporalLogging(logger);
@@ -35,11 +31,10 @@ async function main(): Promise<void> {
   stoppers.push(() => database.stop());
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
-  let temporalUi = config.TEMPORAL_UI_URL;
+  let temporalUiUrl = config.TEMPORAL_UI_URL;
   if (!temporalAddress) {
-    const cliPath = await resolveTemporalCli();
     const dev = await startTemporalDevServer({
-      cliPath,
+      cliPath: await resolveTemporalCli(),
       dataDir: config.dataDir,
       namespace: config.TEMPORAL_NAMESPACE,
       searchAttributes: SEARCH_ATTRIBUTES,
@@ -47,12 +42,11 @@ async function main(): Promise<void> {
     });
     stoppers.push(() => dev.stop());
     temporalAddress = dev.address;
-    temporalUi ??= dev.uiUrl;
+    temporalUiUrl ??= dev.uiUrl;
   }
 
-  const pool = createPool(database.url);
+  const { pool, applied } = await openDatabase(database.url);
   stoppers.push(() => pool.end());
-  const applied = await migrate(pool);
   if (applied.length > 0) note(`applied migrations: ${applied.join(', ')}`);
   if (
     config.NODE_ENV !== 'production' &&
@@ -61,51 +55,12 @@ async function main(): Promise<void> {
     note('seeded the demo campus and accounts (manager, disp1, lead1, tech1…tech6)');
   }
 
-  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-  stoppers.push(() => nativeConnection.close());
-  const worker = await createTicketWorker({ connection: nativeConnection, pool, config, policy });
-  const workerDone = worker.run();
-  stoppers.push(() => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    return workerDone;
-  });
-
-  const mailer = createMailer(config.SMTP_URL, config.SMTP_FROM);
-  const outbox = startOutboxDispatcher({ pool, mailer, log: logger });
-  stoppers.push(async () => {
-    await outbox.stop();
-    mailer?.close();
-  });
-
-  const connection = await Connection.connect({ address: temporalAddress });
-  stoppers.push(() => connection.close());
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const api = await startApiServer(
-    { pool, temporal, config: { ...config, TEMPORAL_UI_URL: temporalUi }, policy },
-    config.HOST,
-    config.PORT,
-    { host: config.metricsHost, port: config.METRICS_PORT },
-  );
-  stoppers.push(() => api.close());
-  const watch = startStuckTicketWatch({ pool, temporal, stuckAfterMs: config.stuckAfterMs, log: logger });
-  stoppers.push(() => watch.stop());
-
-  const base = `http://${config.HOST}:${api.port}`;
-  process.stdout.write(
-    [
-      '',
-      'echodesk is running',
-      `  desk (report a problem)  ${base}/r/IH-2-301`,
-      `  staff console            ${base}/staff`,
-      `  manager views            ${base}/manage`,
-      `  API                      ${base}/api  (health: ${base}/readyz)`,
-      `  metrics (Prometheus)     http://${config.metricsHost}:${api.metricsPort}/metrics`,
-      `  Temporal UI              ${temporalUi ?? '(external Temporal: see your cluster UI)'}`,
-      `  demo accounts            manager, disp1, lead1, tech1…tech6 / password from ECHODESK_DEMO_PASSWORD`,
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
+  const app = { config, policy, pool, temporalAddress };
+  const worker = await startWorkerProcess(app);
+  stoppers.push(() => worker.stop());
+  const api = await startApiProcess({ ...app, temporalUiUrl });
+  stoppers.push(() => api.stop());
+  printBanner(config, api, temporalUiUrl);
 
   let stopping = false;
   const stopAll = async () => {
@@ -119,8 +74,31 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll());
   process.once('SIGTERM', () => void stopAll());
-  await workerDone.catch((err: unknown) => logger.error({ err }, 'worker stopped with an error'));
+  await worker.done.catch((err: unknown) => logger.error({ err }, 'worker stopped with an error'));
   await stopAll();
+}
+
+function printBanner(
+  config: ReturnType<typeof loadConfig>,
+  api: { port: number; metricsPort: number | null },
+  temporalUiUrl: string | undefined,
+): void {
+  const base = `http://${config.HOST}:${api.port}`;
+  process.stdout.write(
+    [
+      '',
+      'echodesk is running',
+      `  desk (report a problem)  ${base}/r/IH-2-301`,
+      `  staff console            ${base}/staff`,
+      `  manager views            ${base}/manage`,
+      `  API                      ${base}/api  (health: ${base}/readyz)`,
+      `  metrics (Prometheus)     http://${config.metricsHost}:${api.metricsPort}/metrics`,
+      `  Temporal UI              ${temporalUiUrl ?? '(external Temporal: see your cluster UI)'}`,
+      `  demo accounts            manager, disp1, lead1, tech1…tech6 / password from ECHODESK_DEMO_PASSWORD`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from '../config/env';
-import { resolveDatabase, type ResolvedDatabase } from '../db/embedded';
+import { resolveDatabase, type ResolvedDatabase } from '../devstack/postgres';
 import { createPool } from '../db/pool';
-import { TEMPORAL_DEFAULT_PORT } from './lib/temporal-dev-server';
+import { TEMPORAL_DEFAULT_PORT } from '../devstack/temporal-dev-server';
 import { verifyReadModel, type Difference } from './lib/verify-read-model';
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
-import { ensureDockerCompose } from '../scripts/ensure-compose';
+import { ensureDockerCompose } from '../devstack/docker-compose';
 
 const run = promisify(execFile);
 

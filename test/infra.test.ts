@@ -12,13 +12,13 @@ import {
   resolveTemporalTestServer,
   TEMPORAL_CLI_VERSION,
   TEMPORAL_TEST_SERVER_VERSION,
-} from '../scripts/lib/temporal-binaries';
+} from '../devstack/temporal-binaries';
 import {
   DEV_SERVER_DYNAMIC_CONFIG,
   dynamicConfig,
   startTemporalDevServer,
-  type DevServerSearchAttribute,
-} from '../scripts/lib/temporal-dev-server';
+} from '../devstack/temporal-dev-server';
+import type { DevServerSearchAttribute } from '../devstack/temporal-search-attributes';
 import { createTestDatabase } from './support/db';
 
 async function migrationFiles(): Promise<string[]> {

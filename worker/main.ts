@@ -1,13 +1,8 @@
-import { NativeConnection } from '@temporalio/worker';
+import { openDatabase, startWorkerProcess } from '../app/processes';
 import { loadConfig } from '../config/env';
 import { loadSlaPolicy } from '../config/load-sla-policy';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
 import { logger } from '../lib/logger';
 import { installTemporalLogging } from '../lib/temporal-logging';
-import { createMailer } from '../lib/mailer';
-import { createTicketWorker } from './create-worker';
-import { startOutboxDispatcher } from './outbox-dispatcher';
 
 /** The worker process as deployed: runs ticket workflows and activities until SIGTERM, then drains. */
 async function main(): Promise<void> {
@@ -19,17 +14,12 @@ async function main(): Promise<void> {
       'worker/main.ts needs DATABASE_URL and TEMPORAL_ADDRESS; use `npm start` for the all-in-one desk.',
     );
   }
-  const pool = createPool(config.DATABASE_URL);
-  await migrate(pool);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createTicketWorker({ connection, pool, config, policy });
-  const mailer = createMailer(config.SMTP_URL, config.SMTP_FROM);
-  const outbox = startOutboxDispatcher({ pool, mailer, log: logger });
+  const { pool } = await openDatabase(config.DATABASE_URL);
+  const worker = await startWorkerProcess({ config, policy, pool, temporalAddress: config.TEMPORAL_ADDRESS });
   logger.info({ taskQueue: config.ECHODESK_TASK_QUEUE }, 'echodesk worker running');
-  await worker.run();
-  await outbox.stop();
-  mailer?.close();
-  await connection.close();
+  // The SDK shuts the worker down on SIGINT/SIGTERM; it drains, then the rest closes.
+  await worker.done;
+  await worker.stop();
   await pool.end();
 }
 

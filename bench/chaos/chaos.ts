@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pickPort } from '../../db/embedded';
+import { pickPort } from '../../devstack/ports';
 import { verifyReadModel, type Difference } from '../../scripts/lib/verify-read-model';
 import { waitForHttp, waitForMessage } from '../lib/proc';
 import { bundleWorkflowsToFile, DEMO_PASSWORD, startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { pickPort } from '../../db/embedded';
+import { pickPort } from '../../devstack/ports';
 import { spawnTs, waitForHttp, waitForMessage } from '../lib/proc';
 import { bundleWorkflowsToFile, type BenchStack } from '../lib/stack';
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { stopChild as stopChildProcess } from '../../devstack/processes';
 import { sleep } from './stats';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on every Linux build in use). */
@@ -157,18 +158,9 @@ export function waitForMessage(child: ChildProcess, type: string, timeoutMs = 12
   });
 }
 
-/** Sends `signal` and waits for the exit; SIGKILL after `graceMs`. */
-export async function stopChild(
-  child: ChildProcess,
-  signal: NodeJS.Signals = 'SIGTERM',
-  graceMs = 15_000,
-): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
+/** Sends `signal` and waits for the exit; SIGKILL after `graceMs` (15 s: a worker drains first). */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) {
+  return stopChildProcess(child, signal, graceMs);
 }
 
 /** Resolves once `url` answers 2xx; rejects after a minute. */

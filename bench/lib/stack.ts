@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../db/embedded';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../devstack/postgres';
 import { migrate } from '../../db/migrate';
 import { createPool, type Pool } from '../../db/pool';
 import { seedDemoData } from '../../db/seed';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { resolveTemporalCli } from '../../scripts/lib/temporal-binaries';
-import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/lib/temporal-dev-server';
+import { resolveTemporalCli } from '../../devstack/temporal-binaries';
+import { startTemporalDevServer, type TemporalDevServer } from '../../devstack/temporal-dev-server';
 
 export const BENCH_NAMESPACE = 'default';
 export const DEMO_PASSWORD = 'demo-password';

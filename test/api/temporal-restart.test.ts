@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ticketWorkflow } from '../../workflows';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { resolveTemporalCli } from '../../scripts/lib/temporal-binaries';
-import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/lib/temporal-dev-server';
+import { resolveTemporalCli } from '../../devstack/temporal-binaries';
+import { startTemporalDevServer, type TemporalDevServer } from '../../devstack/temporal-dev-server';
 import { eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
 
 interface Receipt {

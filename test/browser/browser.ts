@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../lib/project-root';
-import { resolveChromium } from '../../scripts/lib/chromium';
+import { resolveChromium } from '../../devstack/chromium';
 
 export const SCREENSHOT_DIR = path.join(projectRoot(), 'test-artifacts', 'screenshots');
 export const PHONE = { width: 390, height: 844 };
@@ -20,7 +20,7 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /**
- * Debian's Chromium, found or installed by scripts/lib/chromium.ts; a missing browser fails the run with what
+ * Debian's Chromium, found or installed by devstack/chromium.ts; a missing browser fails the run with what
  * to install, never a skip. Playwright gives every launch a fresh temporary user-data-dir.
  */
 export async function launchChromium(): Promise<Browser> {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AUTHZ_MATRIX, OPERATION_IDS } from '../../domain/authz';
-import { readFuzzCalls, resolveSchemathesis, type FuzzCall } from '../../scripts/lib/schemathesis';
+import { readFuzzCalls, resolveSchemathesis, type FuzzCall } from '../../devstack/schemathesis';
 import { eventually, fastPolicy, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
 
 const MAX_EXAMPLES = 10;

@@ -1,10 +1,11 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeIdentifier } from 'pg';
-import { startEmbeddedPostgres } from '../../db/embedded';
+import { startEmbeddedPostgres } from '../../devstack/postgres';
+import { isAlive, readProc, signalUntilGone } from '../../devstack/processes';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/lib/temporal-binaries';
+import { resolveTemporalCli, resolveTemporalTestServer } from '../../devstack/temporal-binaries';
 import { projectRoot } from '../../lib/project-root';
 import { databaseUrl, dropDatabase, TEMPLATE_DATABASE, withAdminClient } from './db';
 
@@ -109,19 +110,6 @@ async function sweepStaleTestClusters(dataRoot: string): Promise<void> {
 async function stopLeftoverPostmaster(dir: string): Promise<void> {
   const pidFile = await readFile(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '');
   const pid = Number.parseInt(pidFile.split('\n')[0] ?? '', 10);
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes(dir)) return;
-  process.kill(pid, 'SIGQUIT');
-  for (let waited = 0; waited < 5_000 && isAlive(pid); waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  if (!Number.isInteger(pid) || !readProc(pid, 'cmdline')?.includes(dir)) return;
+  await signalUntilGone(pid, [['SIGQUIT', 5_000]]);
 }

@@ -2,11 +2,11 @@ import { defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/lib/temporal-binaries';
+import { resolveTemporalCli, resolveTemporalTestServer } from '../../devstack/temporal-binaries';
 import {
   SDK_SEARCH_ATTRIBUTE_TYPE,
   type DevServerSearchAttribute,
-} from '../../scripts/lib/temporal-dev-server';
+} from '../../devstack/temporal-search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 

