@@ -1,3 +1,9 @@
+import {
+  TICKET_ACTION_NAMES,
+  TICKET_ACTIONS,
+  type TicketAction,
+  type TicketActionRow,
+} from './ticket-actions';
 import { STAFF_ROLES, type StaffRole, type TicketState, type TicketStatus } from './ticket-types';
 
 /**
@@ -33,25 +39,27 @@ export interface OperationRule {
 }
 
 const STAFF: readonly Role[] = STAFF_ROLES;
-const TECHNICIANS: readonly Role[] = ['technician', 'team_lead'];
-const DESK: readonly Role[] = ['team_lead', 'dispatcher', 'manager', 'admin'];
 const MANAGERS: readonly Role[] = ['manager', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
 const SIGNED_IN: readonly Role[] = ROLES;
 
-const action = (
-  segment: string,
-  allow: readonly Role[],
-  summary: string,
-  extra: Partial<OperationRule> = {},
-): OperationRule => ({
-  method: 'POST',
-  path: `/api/tickets/:id/${segment}`,
-  allow,
-  scope: 'tickets:write',
-  summary,
-  ...extra,
-});
+/** One row per lifecycle action, from the actions table (domain/ticket-actions.ts). */
+const ACTION_RULES = Object.fromEntries(
+  TICKET_ACTION_NAMES.map((name): [string, OperationRule] => {
+    const row: TicketActionRow = TICKET_ACTIONS[name];
+    return [
+      `tickets.${name}`,
+      {
+        method: 'POST',
+        path: `/api/tickets/:id/${row.segment}`,
+        allow: row.allow,
+        scope: 'tickets:write',
+        summary: row.summary,
+        ...(row.requester ? { tracking: true } : {}),
+      },
+    ];
+  }),
+) as { [A in TicketAction as `tickets.${A}`]: OperationRule };
 
 const admin = (method: HttpMethod, path: string, summary: string): OperationRule => ({
   method,
@@ -96,24 +104,7 @@ export const AUTHZ_MATRIX = {
     scope: 'tickets:read',
     summary: "The ticket's Temporal history in plain words",
   },
-  'tickets.accept': action('accept', TECHNICIANS, 'Accept (the first accepter becomes the owner)'),
-  'tickets.decline': action('decline', TECHNICIANS, 'Decline with a reason'),
-  'tickets.transfer': action('transfer', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Transfer'),
-  'tickets.note': action('note', STAFF, 'Add an internal work note'),
-  'tickets.on_site': action('on-site', TECHNICIANS, 'Record arrival on site'),
-  'tickets.pause': action(
-    'pause',
-    [...TECHNICIANS, 'dispatcher', 'manager', 'admin'],
-    'Pause the resolve clock',
-  ),
-  'tickets.resume': action('resume', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Resume'),
-  'tickets.resolve': action('resolve', TECHNICIANS, 'Resolve with a resolution note'),
-  'tickets.cancel': action('cancel', ['requester', 'dispatcher', 'manager', 'admin'], 'Cancel', {
-    tracking: true,
-  }),
-  'tickets.priority': action('priority', DESK, 'Change the priority'),
-  'tickets.confirm': action('confirm', ['requester'], 'Confirm the repair and rate it', { tracking: true }),
-  'tickets.reject': action('reject', ['requester'], 'Say the problem is not fixed', { tracking: true }),
+  ...ACTION_RULES,
 
   'reports.sla': {
     method: 'GET',
