@@ -9,7 +9,7 @@ import { STAFF_ROLES, type StaffRole, type TicketState, type TicketStatus } from
 /**
  * Who may call what: every HTTP operation of echodesk, the roles allowed to call it, and the scope an
  * integration (API) token needs for it. This table is the only place endpoint access is decided;
- * `api/authz-middleware.ts` enforces it, `api/openapi.ts` documents it, and
+ * `api/http/authz-middleware.ts` enforces it, `api/openapi/openapi.ts` documents it, and
  * `test/api/authz-matrix.test.ts` walks it. Lifecycle actions are decided twice on purpose: here by role
  * (may this kind of person ever do this?), and in `domain/ticket-rules.ts` by the ticket's state
  * (may this person do it to this ticket now?); `domain/authz.test.ts` checks that the two agree.
@@ -278,7 +278,7 @@ export function canSeeTicket(viewer: Viewer, ticket: TicketScope): boolean {
 
 /**
  * Act ⇒ see: the one gate a staff member passes before any lifecycle action reaches the workflow, over
- * the API and the staff pages' forms alike (both call `runAction`, which asks `api/ticket-access.ts`,
+ * the API and the staff pages' forms alike (both call `runAction`, which asks `api/tickets/ticket-access.ts`,
  * which asks this). Acting needs the right to see the ticket; the lifecycle rules in
  * `domain/ticket-rules.ts` then decide whether this action is allowed in this state. Any later rule
  * that takes the right to act away from someone who can still see (a revoked badge, a deactivated

@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { decide, type OperationId } from '../../domain/authz';
 import { TICKET_STATUSES, type StaffActor } from '../../domain/ticket-types';
-import { verifyCsrf } from '../csrf';
-import { AppError } from '../errors';
+import { verifyCsrf } from '../http/csrf';
+import { AppError } from '../http/errors';
 import {
   addLocation,
   deactivateLocation,
@@ -15,23 +15,29 @@ import {
   placeParts,
   reportUrl,
   requireLocation,
-} from '../locations-service';
-import { getTicket } from '../tickets-service';
+} from '../locations/locations-service';
+import { getTicket } from '../tickets/read-ticket';
 import { field, formBody, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
 import { attentionItems } from './attention';
 import { dashboardFigures, listCategories, needsAttention } from './queries';
 import { parseNumber } from './report-pages';
-import { listTickets, TicketListQuery } from '../tickets-query';
+import { listTickets, TicketListQuery } from '../tickets/tickets-query';
 import { staffLabel } from './timeline';
 import { describeHistory } from './history-words';
-import { getTicketHistory } from '../ticket-history';
-import { REPORT_GROUPS, slaReport, slaReportCsv, SlaReportQuery, type SlaFigures } from '../reports-service';
+import { getTicketHistory } from '../tickets/ticket-history';
+import {
+  REPORT_GROUPS,
+  slaReport,
+  slaReportCsv,
+  SlaReportQuery,
+  type SlaFigures,
+} from '../reports/reports-service';
 
 const STATUSES = TICKET_STATUSES;
 
 const OPEN: readonly string[] = ['submitted', 'assigned', 'in_progress', 'paused'];
 
-/** The filters of GET /api/tickets the search form offers, passed to the same query (api/tickets-query.ts). */
+/** The filters of GET /api/tickets the search form offers, passed to the same query (api/tickets/tickets-query.ts). */
 const SEARCH_FIELDS = [
   'status',
   'category',

@@ -127,19 +127,7 @@ export async function unassignedQueue(db: Queryable): Promise<QueueRow[]> {
   );
 }
 
-export async function technicians(
-  db: Queryable,
-): Promise<{ username: string; name: string; badge: string; unit: string }[]> {
-  return query(
-    db,
-    `SELECT s.username, s.name, s.badge, u.name AS unit FROM staff s JOIN service_units u ON u.code = s.unit_code
-      WHERE s.active AND s.roles && ARRAY['technician', 'team_lead'] ORDER BY s.username`,
-  );
-}
-
-export async function teams(db: Queryable): Promise<{ code: string; name: string; nameEn: string }[]> {
-  return query(db, 'SELECT code, name, name_en AS "nameEn" FROM teams ORDER BY code');
-}
+export { listTechnicians as technicians, listTeams as teams } from '../../db/repositories/staff';
 
 export interface AttentionRow {
   number: string;
