@@ -32,10 +32,9 @@ import {
   SlaReportQuery,
   type SlaFigures,
 } from '../reports/reports-service';
+import { AWAITING_ACCEPT, isUnresolved, NOT_ENDED } from '../../domain/ticket-status';
 
 const STATUSES = TICKET_STATUSES;
-
-const OPEN: readonly string[] = ['submitted', 'assigned', 'in_progress', 'paused'];
 
 /** The filters of GET /api/tickets the search form offers, passed to the same query (api/tickets/tickets-query.ts). */
 const SEARCH_FIELDS = [
@@ -67,7 +66,7 @@ export function managePages(deps: PageDeps): Router {
     const counts = new Map(figures.byStatus.map((row) => [row.status, row.count]));
     deps.render(res, 'manage-dashboard', {
       title: t('manage.title'),
-      byStatus: ['submitted', 'assigned', 'in_progress', 'paused', 'resolved'].map((status) => ({
+      byStatus: NOT_ENDED.map((status) => ({
         status,
         name: t(`status.${status}`),
         count: counts.get(status) ?? 0,
@@ -110,9 +109,7 @@ export function managePages(deps: PageDeps): Router {
       })),
       buildings: buildings.map((b) => ({ name: b, selected: b === filter.building })),
       results: page.items.map((item) => {
-        const due = ['submitted', 'assigned'].includes(item.status)
-          ? item.deadlines.respond
-          : item.deadlines.resolve;
+        const due = AWAITING_ACCEPT.includes(item.status) ? item.deadlines.respond : item.deadlines.resolve;
         return {
           number: item.number,
           status: t(`status.${item.status}`),
@@ -121,7 +118,7 @@ export function managePages(deps: PageDeps): Router {
           place: [item.location.building, item.location.room].filter(Boolean).join(' '),
           owner: item.owner ? staffLabel(t, item.owner) : '',
           due: deps.formatTime(lang, due),
-          breached: item.breached || (due != null && Date.parse(due) < now && OPEN.includes(item.status)),
+          breached: item.breached || (due != null && Date.parse(due) < now && isUnresolved(item.status)),
         };
       }),
       first: filter.page ? `/manage/tickets?${new URLSearchParams(filters).toString()}` : null,

@@ -13,8 +13,7 @@ import { field, formBody, pageLang, pageT, type PageDeps } from './context';
 import { requesterMessages, ticketVersion } from './queries';
 import { parseNumber, publicFormLimit } from './report-pages';
 import { staffLabel, timeline } from './timeline';
-
-const OPEN = ['submitted', 'assigned', 'in_progress', 'paused', 'resolved'];
+import { NOT_ENDED } from '../../domain/ticket-status';
 
 function tokenOf(req: Request): string {
   const body = req.body as Record<string, unknown> | undefined;
@@ -36,7 +35,7 @@ export function ticketModel(
     number: ticket.number,
     status: ticket.status,
     statusName: t(`status.${ticket.status}`),
-    open: OPEN.includes(ticket.status),
+    open: NOT_ENDED.includes(ticket.status),
     priority: ticket.priority,
     category: ticket.categoryName[lang],
     place: placeParts(ticket.location).join(' '),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { query, queryOne } from '../../db/pool';
 import { AppError } from '../http/errors';
 import { boundSql, DateOrInstant } from '../http/query-params';
+import { NOT_ENDED, sqlList } from '../../domain/ticket-status';
 
 export const REPORT_GROUPS = ['category', 'unit', 'owner', 'week'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
@@ -70,7 +71,8 @@ const KEY_SQL: Record<ReportGroup, string> = {
   week: `to_char(submitted_at AT TIME ZONE $3, 'IYYY-"W"IW')`,
 };
 
-const OPEN = "('submitted', 'assigned', 'in_progress', 'paused', 'resolved')";
+/** Not yet ended: unresolved, or resolved and waiting for the requester. */
+const NOT_ENDED_SQL = sqlList(NOT_ENDED);
 
 interface MainRow {
   key: string | null;
@@ -157,7 +159,7 @@ export async function slaReport(pool: Pool, params: SlaReportParams, timezone: s
       pool,
       `${scope}
        SELECT key, GROUPING(key) = 1 AS total, count(*)::int AS tickets,
-         count(*) FILTER (WHERE status IN ${OPEN})::int AS open,
+         count(*) FILTER (WHERE status IN ${NOT_ENDED_SQL})::int AS open,
          count(*) FILTER (WHERE status = 'closed')::int AS closed,
          count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
          count(*) FILTER (WHERE accepted_at IS NOT NULL OR respond_breached)::int AS respond_measured,
