@@ -25,13 +25,8 @@ import { listTickets, TicketListQuery } from '../tickets/tickets-query';
 import { staffLabel } from './timeline';
 import { describeHistory } from './history-words';
 import { getTicketHistory } from '../tickets/ticket-history';
-import {
-  REPORT_GROUPS,
-  slaReport,
-  slaReportCsv,
-  SlaReportQuery,
-  type SlaFigures,
-} from '../reports/reports-service';
+import { REPORT_GROUPS, slaReport, SlaReportQuery, type SlaFigures } from '../reports/reports-service';
+import { slaReportCsv } from '../reports/report-csv';
 import { AWAITING_ACCEPT, isUnresolved, NOT_ENDED } from '../../domain/ticket-status';
 
 const STATUSES = TICKET_STATUSES;

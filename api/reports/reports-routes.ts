@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { authorize } from '../http/authz-middleware';
 import type { ApiDeps } from '../deps';
-import { SlaReportQuery, slaReport, slaReportCsv } from './reports-service';
+import { slaReportCsv } from './report-csv';
+import { SlaReportQuery, slaReport } from './reports-service';
 import { parse } from '../http/validate';
 
 export function reportsRouter(deps: ApiDeps): Router {
