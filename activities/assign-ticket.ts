@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
+import { findStaffRef } from '../db/repositories/staff';
 import { chooseAssignee, type Candidate } from '../domain/dispatch';
 import type { AssignmentResult } from '../domain/ticket-machine';
-import type { StaffRef } from '../domain/ticket-types';
 
 export interface AssignTicketInput {
   number: string;
@@ -28,9 +28,6 @@ interface CandidateRow {
 
 // Serialises dispatch decisions so two tickets arriving together don't both pick the least-loaded technician.
 const DISPATCH_LOCK = 0x0ec0de5c;
-
-const STAFF_REF_SQL = `SELECT s.username, s.name, s.badge, u.name AS unit, s.unit_code AS "unitCode", s.team_code AS "teamCode"
-  FROM staff s JOIN service_units u ON u.code = s.unit_code WHERE s.username = $1`;
 
 /** A dispatch decision, the instant it was applied at, and whether this call made it (false: an earlier call with the same key did). */
 export interface Dispatched {
@@ -82,8 +79,7 @@ async function withStaff(
   reason: string,
 ): Promise<AssignmentResult> {
   if (!username) return { assignee: null, reason };
-  const { rows } = await client.query<StaffRef>(STAFF_REF_SQL, [username]);
-  return { assignee: rows[0] ?? null, reason };
+  return { assignee: await findStaffRef(client, username), reason };
 }
 
 async function loadCandidates(client: PoolClient, team: string | null): Promise<Candidate[]> {

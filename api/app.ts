@@ -2,23 +2,23 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { logger } from '../lib/logger';
-import { adminRouter } from './admin-routes';
-import { methodDispatch } from './allowed-methods';
-import { authenticate } from './auth';
-import { authRouter } from './auth-routes';
+import { adminRouter } from './admin/admin-routes';
+import { methodDispatch } from './http/allowed-methods';
+import { authenticate } from './auth/auth';
+import { authRouter } from './auth/auth-routes';
 import type { ApiDeps } from './deps';
-import { notFoundHandler, problemHandler } from './errors';
-import { healthRouter } from './health-routes';
-import { jsonBody } from './json-body';
-import { locationsRouter } from './locations-routes';
-import { createMetrics, type ApiMetrics } from './metrics';
-import { opsRouter } from './ops-routes';
+import { notFoundHandler, problemHandler } from './http/errors';
+import { healthRouter } from './ops/health-routes';
+import { jsonBody } from './http/json-body';
+import { locationsRouter } from './locations/locations-routes';
+import { createMetrics, type ApiMetrics } from './ops/metrics';
+import { opsRouter } from './ops/ops-routes';
 import { pagesRouter } from './pages';
-import { referenceRouter } from './reference-routes';
-import { reportsRouter } from './reports-routes';
-import { textGuard } from './text-guard';
-import { ticketsQueryRouter } from './tickets-query-routes';
-import { ticketsRouter } from './tickets-routes';
+import { referenceRouter } from './reference/reference-routes';
+import { reportsRouter } from './reports/reports-routes';
+import { textGuard } from './http/text-guard';
+import { ticketsQueryRouter } from './tickets/tickets-query-routes';
+import { ticketsRouter } from './tickets/tickets-routes';
 
 /**
  * The Express app: JSON API and pages over the given dependencies; it opens no connections of its own.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { ApiDeps } from './deps';
 import { createApp } from './app';
-import { createMetrics, metricsApp } from './metrics';
+import { createMetrics, metricsApp } from './ops/metrics';
 
 export interface RunningApi {
   server: Server;

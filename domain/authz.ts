@@ -1,9 +1,15 @@
+import {
+  TICKET_ACTION_NAMES,
+  TICKET_ACTIONS,
+  type TicketAction,
+  type TicketActionRow,
+} from './ticket-actions';
 import { STAFF_ROLES, type StaffRole, type TicketState, type TicketStatus } from './ticket-types';
 
 /**
  * Who may call what: every HTTP operation of echodesk, the roles allowed to call it, and the scope an
  * integration (API) token needs for it. This table is the only place endpoint access is decided;
- * `api/authz-middleware.ts` enforces it, `api/openapi.ts` documents it, and
+ * `api/http/authz-middleware.ts` enforces it, `api/openapi/openapi.ts` documents it, and
  * `test/api/authz-matrix.test.ts` walks it. Lifecycle actions are decided twice on purpose: here by role
  * (may this kind of person ever do this?), and in `domain/ticket-rules.ts` by the ticket's state
  * (may this person do it to this ticket now?); `domain/authz.test.ts` checks that the two agree.
@@ -33,25 +39,27 @@ export interface OperationRule {
 }
 
 const STAFF: readonly Role[] = STAFF_ROLES;
-const TECHNICIANS: readonly Role[] = ['technician', 'team_lead'];
-const DESK: readonly Role[] = ['team_lead', 'dispatcher', 'manager', 'admin'];
 const MANAGERS: readonly Role[] = ['manager', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
 const SIGNED_IN: readonly Role[] = ROLES;
 
-const action = (
-  segment: string,
-  allow: readonly Role[],
-  summary: string,
-  extra: Partial<OperationRule> = {},
-): OperationRule => ({
-  method: 'POST',
-  path: `/api/tickets/:id/${segment}`,
-  allow,
-  scope: 'tickets:write',
-  summary,
-  ...extra,
-});
+/** One row per lifecycle action, from the actions table (domain/ticket-actions.ts). */
+const ACTION_RULES = Object.fromEntries(
+  TICKET_ACTION_NAMES.map((name): [string, OperationRule] => {
+    const row: TicketActionRow = TICKET_ACTIONS[name];
+    return [
+      `tickets.${name}`,
+      {
+        method: 'POST',
+        path: `/api/tickets/:id/${row.segment}`,
+        allow: row.allow,
+        scope: 'tickets:write',
+        summary: row.summary,
+        ...(row.requester ? { tracking: true } : {}),
+      },
+    ];
+  }),
+) as { [A in TicketAction as `tickets.${A}`]: OperationRule };
 
 const admin = (method: HttpMethod, path: string, summary: string): OperationRule => ({
   method,
@@ -96,24 +104,7 @@ export const AUTHZ_MATRIX = {
     scope: 'tickets:read',
     summary: "The ticket's Temporal history in plain words",
   },
-  'tickets.accept': action('accept', TECHNICIANS, 'Accept (the first accepter becomes the owner)'),
-  'tickets.decline': action('decline', TECHNICIANS, 'Decline with a reason'),
-  'tickets.transfer': action('transfer', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Transfer'),
-  'tickets.note': action('note', STAFF, 'Add an internal work note'),
-  'tickets.on_site': action('on-site', TECHNICIANS, 'Record arrival on site'),
-  'tickets.pause': action(
-    'pause',
-    [...TECHNICIANS, 'dispatcher', 'manager', 'admin'],
-    'Pause the resolve clock',
-  ),
-  'tickets.resume': action('resume', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Resume'),
-  'tickets.resolve': action('resolve', TECHNICIANS, 'Resolve with a resolution note'),
-  'tickets.cancel': action('cancel', ['requester', 'dispatcher', 'manager', 'admin'], 'Cancel', {
-    tracking: true,
-  }),
-  'tickets.priority': action('priority', DESK, 'Change the priority'),
-  'tickets.confirm': action('confirm', ['requester'], 'Confirm the repair and rate it', { tracking: true }),
-  'tickets.reject': action('reject', ['requester'], 'Say the problem is not fixed', { tracking: true }),
+  ...ACTION_RULES,
 
   'reports.sla': {
     method: 'GET',
@@ -287,7 +278,7 @@ export function canSeeTicket(viewer: Viewer, ticket: TicketScope): boolean {
 
 /**
  * Act ⇒ see: the one gate a staff member passes before any lifecycle action reaches the workflow, over
- * the API and the staff pages' forms alike (both call `runAction`, which asks `api/ticket-access.ts`,
+ * the API and the staff pages' forms alike (both call `runAction`, which asks `api/tickets/ticket-access.ts`,
  * which asks this). Acting needs the right to see the ticket; the lifecycle rules in
  * `domain/ticket-rules.ts` then decide whether this action is allowed in this state. Any later rule
  * that takes the right to act away from someone who can still see (a revoked badge, a deactivated

@@ -1,4 +1,4 @@
-import { addressKey } from '../api/rate-limits';
+import { addressKey } from '../api/http/rate-limits';
 import { ConfigError, loadConfig } from '../config/env';
 
 const load = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env });

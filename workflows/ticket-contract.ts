@@ -1,4 +1,6 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { TICKET_ACTION_NAMES } from '../domain/ticket-actions';
 import type { TicketCommand, TicketCommandType } from '../domain/ticket-rules';
 import type { Actor, TicketEvent, TicketState, TicketStatus, TicketView } from '../domain/ticket-types';
 
@@ -22,36 +24,41 @@ export interface TicketOutcome {
 
 export type CommandOf<T extends TicketCommandType> = Extract<TicketCommand, { type: T }>;
 
-/** Every staff or requester action is an update: validated synchronously, refused ones never enter history. */
-export const acceptTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'accept'>]>('accept');
-export const declineTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'decline'>]>('decline');
-export const transferTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'transfer'>]>('transfer');
-export const noteTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'note'>]>('note');
-export const onSiteTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'on_site'>]>('on_site');
-export const pauseTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'pause'>]>('pause');
-export const resumeTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'resume'>]>('resume');
-export const resolveTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'resolve'>]>('resolve');
-export const confirmTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'confirm'>]>('confirm');
-export const rejectTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'reject'>]>('reject');
-export const cancelTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'cancel'>]>('cancel');
-export const priorityTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'priority'>]>('priority');
+/** The update of one lifecycle action: its name is the action's, as recorded in every history. */
+export type TicketUpdate<T extends TicketCommandType> = UpdateDefinition<
+  TicketSnapshot,
+  [Actor, CommandOf<T>],
+  T
+>;
 
-export const ticketCommandUpdates = {
-  accept: acceptTicketUpdate,
-  decline: declineTicketUpdate,
-  transfer: transferTicketUpdate,
-  note: noteTicketUpdate,
-  on_site: onSiteTicketUpdate,
-  pause: pauseTicketUpdate,
-  resume: resumeTicketUpdate,
-  resolve: resolveTicketUpdate,
-  confirm: confirmTicketUpdate,
-  reject: rejectTicketUpdate,
-  cancel: cancelTicketUpdate,
-  priority: priorityTicketUpdate,
-} as const satisfies {
-  [T in TicketCommandType]: ReturnType<typeof defineUpdate<TicketSnapshot, [Actor, CommandOf<T>]>>;
+const actionUpdate = <T extends TicketCommandType>(name: T): TicketUpdate<T> =>
+  defineUpdate<TicketSnapshot, [Actor, CommandOf<T>], T>(name);
+
+/**
+ * Every staff or requester action is an update, one per row of the actions table
+ * (domain/ticket-actions.ts): validated synchronously, refused ones never enter history.
+ */
+export const ticketCommandUpdates: { [T in TicketCommandType]: TicketUpdate<T> } = {
+  accept: actionUpdate('accept'),
+  decline: actionUpdate('decline'),
+  transfer: actionUpdate('transfer'),
+  note: actionUpdate('note'),
+  on_site: actionUpdate('on_site'),
+  pause: actionUpdate('pause'),
+  resume: actionUpdate('resume'),
+  resolve: actionUpdate('resolve'),
+  cancel: actionUpdate('cancel'),
+  priority: actionUpdate('priority'),
+  confirm: actionUpdate('confirm'),
+  reject: actionUpdate('reject'),
 };
+
+/**
+ * Every action's update as one handler shape, for the workflow to register: a handler that takes any
+ * command handles each action's own (a widening the compiler checks, not a cast).
+ */
+export const everyTicketUpdate: readonly UpdateDefinition<TicketSnapshot, [Actor, TicketCommand]>[] =
+  TICKET_ACTION_NAMES.map((name) => ticketCommandUpdates[name]);
 
 export const ticketStateQuery = defineQuery<TicketSnapshot>('state');
 

@@ -9,7 +9,6 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { attentionRetryDelayMs } from '../domain/attention';
 import {
@@ -29,7 +28,7 @@ import { toView } from '../domain/ticket-view';
 import { ticketSearchAttributes } from './ticket-search-attributes';
 import {
   REFUSAL_FAILURE_TYPES,
-  ticketCommandUpdates,
+  everyTicketUpdate,
   ticketStateQuery,
   type TicketOutcome,
   type TicketSnapshot,
@@ -112,12 +111,10 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
   };
 
   setHandler(ticketStateQuery, snapshot);
-  for (const update of Object.values(ticketCommandUpdates)) {
-    // Each update has its own payload type; they share one handler shape.
-    const definition = update as unknown as UpdateDefinition<TicketSnapshot, [Actor, TicketCommand]>;
+  for (const update of everyTicketUpdate) {
     setHandler(
-      definition,
-      async (actor: Actor, command: TicketCommand) => {
+      update,
+      async (actor, command) => {
         if (opening) {
           await condition(() => !opening);
           // Validated against the state before dispatch; the dispatch decision may have changed the answer.

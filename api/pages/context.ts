@@ -2,8 +2,8 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import type { Lang, StaffActor, StaffRole } from '../../domain/ticket-types';
 import type { Translate } from '../../lib/i18n';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
-import { textGuard } from '../text-guard';
+import { AppError } from '../http/errors';
+import { textGuard } from '../http/text-guard';
 import type { RenderPage } from './view';
 
 /** What every page router gets: the API's dependencies and the page renderer. */

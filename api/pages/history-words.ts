@@ -1,6 +1,6 @@
 import type { Lang } from '../../domain/ticket-types';
 import type { Translate } from '../../lib/i18n';
-import type { HistoryEntry } from '../ticket-history';
+import type { HistoryEntry } from '../tickets/ticket-history';
 import { describeEvent, staffLabel } from './timeline';
 
 export interface HistoryLine {
@@ -12,7 +12,7 @@ export interface HistoryLine {
   detail: string | null;
 }
 
-/** One entry of the Temporal history (api/ticket-history.ts) in plain words of the page language. */
+/** One entry of the Temporal history (api/tickets/ticket-history.ts) in plain words of the page language. */
 export function describeHistory(
   t: Translate,
   entry: HistoryEntry,

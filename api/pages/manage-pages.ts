@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { decide, type OperationId } from '../../domain/authz';
 import { TICKET_STATUSES, type StaffActor } from '../../domain/ticket-types';
-import { verifyCsrf } from '../csrf';
-import { AppError } from '../errors';
+import { verifyCsrf } from '../http/csrf';
+import { AppError } from '../http/errors';
 import {
   addLocation,
   deactivateLocation,
@@ -15,23 +15,23 @@ import {
   placeParts,
   reportUrl,
   requireLocation,
-} from '../locations-service';
-import { getTicket } from '../tickets-service';
+} from '../locations/locations-service';
+import { getTicket } from '../tickets/read-ticket';
 import { field, formBody, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
 import { attentionItems } from './attention';
 import { dashboardFigures, listCategories, needsAttention } from './queries';
 import { parseNumber } from './report-pages';
-import { listTickets, TicketListQuery } from '../tickets-query';
+import { listTickets, TicketListQuery } from '../tickets/tickets-query';
 import { staffLabel } from './timeline';
 import { describeHistory } from './history-words';
-import { getTicketHistory } from '../ticket-history';
-import { REPORT_GROUPS, slaReport, slaReportCsv, SlaReportQuery, type SlaFigures } from '../reports-service';
+import { getTicketHistory } from '../tickets/ticket-history';
+import { REPORT_GROUPS, slaReport, SlaReportQuery, type SlaFigures } from '../reports/reports-service';
+import { slaReportCsv } from '../reports/report-csv';
+import { AWAITING_ACCEPT, isUnresolved, NOT_ENDED } from '../../domain/ticket-status';
 
 const STATUSES = TICKET_STATUSES;
 
-const OPEN: readonly string[] = ['submitted', 'assigned', 'in_progress', 'paused'];
-
-/** The filters of GET /api/tickets the search form offers, passed to the same query (api/tickets-query.ts). */
+/** The filters of GET /api/tickets the search form offers, passed to the same query (api/tickets/tickets-query.ts). */
 const SEARCH_FIELDS = [
   'status',
   'category',
@@ -61,7 +61,7 @@ export function managePages(deps: PageDeps): Router {
     const counts = new Map(figures.byStatus.map((row) => [row.status, row.count]));
     deps.render(res, 'manage-dashboard', {
       title: t('manage.title'),
-      byStatus: ['submitted', 'assigned', 'in_progress', 'paused', 'resolved'].map((status) => ({
+      byStatus: NOT_ENDED.map((status) => ({
         status,
         name: t(`status.${status}`),
         count: counts.get(status) ?? 0,
@@ -104,9 +104,7 @@ export function managePages(deps: PageDeps): Router {
       })),
       buildings: buildings.map((b) => ({ name: b, selected: b === filter.building })),
       results: page.items.map((item) => {
-        const due = ['submitted', 'assigned'].includes(item.status)
-          ? item.deadlines.respond
-          : item.deadlines.resolve;
+        const due = AWAITING_ACCEPT.includes(item.status) ? item.deadlines.respond : item.deadlines.resolve;
         return {
           number: item.number,
           status: t(`status.${item.status}`),
@@ -115,7 +113,7 @@ export function managePages(deps: PageDeps): Router {
           place: [item.location.building, item.location.room].filter(Boolean).join(' '),
           owner: item.owner ? staffLabel(t, item.owner) : '',
           due: deps.formatTime(lang, due),
-          breached: item.breached || (due != null && Date.parse(due) < now && OPEN.includes(item.status)),
+          breached: item.breached || (due != null && Date.parse(due) < now && isUnresolved(item.status)),
         };
       }),
       first: filter.page ? `/manage/tickets?${new URLSearchParams(filters).toString()}` : null,

@@ -1,19 +1,8 @@
 import { query, queryOne, type Queryable } from '../../db/pool';
 import type { TicketView } from '../../domain/ticket-types';
+import { AWAITING_ACCEPT, NOT_ENDED, sqlList, UNRESOLVED } from '../../domain/ticket-status';
 
-export interface CategoryRow {
-  code: string;
-  name: string;
-  nameEn: string;
-  placeKinds: string[];
-}
-
-export async function listCategories(db: Queryable): Promise<CategoryRow[]> {
-  return query<CategoryRow>(
-    db,
-    `SELECT code, name, name_en AS "nameEn", place_kinds AS "placeKinds" FROM categories WHERE active ORDER BY sort, code`,
-  );
-}
+export { listCategories, type CategoryRow } from '../../db/repositories/categories';
 
 export interface OpenTicketRow {
   number: string;
@@ -30,7 +19,7 @@ export async function openTicketsAt(db: Queryable, locationCode: string): Promis
   return query<OpenTicketRow>(
     db,
     `SELECT number, status, description, ${ISO('submitted_at')} AS "submittedAt", view FROM tickets
-      WHERE location_code = $1 AND status IN ('submitted', 'assigned', 'in_progress', 'paused')
+      WHERE location_code = $1 AND status IN ${sqlList(UNRESOLVED)}
       ORDER BY submitted_at DESC LIMIT 10`,
     [locationCode],
   );
@@ -102,7 +91,7 @@ export interface QueueRow {
   view: TicketView;
 }
 
-const DUE = `CASE WHEN status IN ('submitted', 'assigned') THEN respond_deadline ELSE resolve_deadline END`;
+const DUE = `CASE WHEN status IN ${sqlList(AWAITING_ACCEPT)} THEN respond_deadline ELSE resolve_deadline END`;
 const QUEUE_COLUMNS = `number, status, priority, breached, ${ISO(DUE)} AS due, view`;
 
 /** Tickets the staff member holds or owns, due soonest first. */
@@ -111,7 +100,7 @@ export async function myQueue(db: Queryable, username: string): Promise<QueueRow
     db,
     `SELECT ${QUEUE_COLUMNS} FROM tickets
       WHERE (assignee_username = $1 OR owner_username = $1)
-        AND status IN ('submitted', 'assigned', 'in_progress', 'paused', 'resolved')
+        AND status IN ${sqlList(NOT_ENDED)}
       ORDER BY (${DUE}) ASC NULLS LAST, submitted_at LIMIT 200`,
     [username],
   );
@@ -122,24 +111,12 @@ export async function unassignedQueue(db: Queryable): Promise<QueueRow[]> {
   return query<QueueRow>(
     db,
     `SELECT ${QUEUE_COLUMNS} FROM tickets
-      WHERE assignee_username IS NULL AND status IN ('submitted', 'assigned', 'in_progress', 'paused')
+      WHERE assignee_username IS NULL AND status IN ${sqlList(UNRESOLVED)}
       ORDER BY (${DUE}) ASC NULLS LAST, submitted_at LIMIT 200`,
   );
 }
 
-export async function technicians(
-  db: Queryable,
-): Promise<{ username: string; name: string; badge: string; unit: string }[]> {
-  return query(
-    db,
-    `SELECT s.username, s.name, s.badge, u.name AS unit FROM staff s JOIN service_units u ON u.code = s.unit_code
-      WHERE s.active AND s.roles && ARRAY['technician', 'team_lead'] ORDER BY s.username`,
-  );
-}
-
-export async function teams(db: Queryable): Promise<{ code: string; name: string; nameEn: string }[]> {
-  return query(db, 'SELECT code, name, name_en AS "nameEn" FROM teams ORDER BY code');
-}
+export { listTechnicians as technicians, listTeams as teams } from '../../db/repositories/staff';
 
 export interface AttentionRow {
   number: string;
@@ -183,16 +160,16 @@ export async function dashboardFigures(db: Queryable, timezone: string): Promise
   const byStatus = await query<{ status: string; count: number }>(
     db,
     `SELECT status, count(*)::int AS count FROM tickets
-      WHERE status IN ('submitted', 'assigned', 'in_progress', 'paused', 'resolved') GROUP BY status`,
+      WHERE status IN ${sqlList(NOT_ENDED)} GROUP BY status`,
   );
   const row = await queryOne<{ due: number; breached: number; escalations: number; attention: number }>(
     db,
     `SELECT
        (SELECT count(DISTINCT ticket_number)::int FROM ticket_attention WHERE cleared_at IS NULL) AS attention,
-       (SELECT count(*)::int FROM tickets WHERE status IN ('submitted', 'assigned', 'in_progress', 'paused')
+       (SELECT count(*)::int FROM tickets WHERE status IN ${sqlList(UNRESOLVED)}
            AND (${DUE}) BETWEEN now() AND now() + interval '1 hour') AS due,
        (SELECT count(*)::int FROM tickets WHERE breached
-           AND status IN ('submitted', 'assigned', 'in_progress', 'paused')) AS breached,
+           AND status IN ${sqlList(UNRESOLVED)}) AS breached,
        (SELECT count(*)::int FROM ticket_events WHERE type = 'escalated'
            AND at >= (date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1)) AS escalations`,
     [timezone],

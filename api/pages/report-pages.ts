@@ -3,13 +3,13 @@ import { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { isTrackingToken, trackingToken, trackingUrl } from '../../lib/tracking-token';
-import { verifyCsrf } from '../csrf';
-import { AppError } from '../errors';
-import { findLocation, placeParts } from '../locations-service';
-import { requestLimit } from '../rate-limits';
-import { NewTicketBody, RequesterInput, TicketNumber } from '../schemas';
-import { categoryFitsPlace, submitTicket } from '../tickets-service';
-import { checkPhoto, photoUpload, savePhoto } from '../uploads';
+import { verifyCsrf } from '../http/csrf';
+import { AppError } from '../http/errors';
+import { findLocation, placeParts } from '../locations/locations-service';
+import { requestLimit } from '../http/rate-limits';
+import { NewTicketBody, RequesterInput, TicketNumber } from '../tickets/schemas';
+import { categoryFitsPlace, submitTicket } from '../tickets/submit-ticket';
+import { checkPhoto, photoUpload, savePhoto } from '../tickets/uploads';
 import { field, formBody, labelOr, pageLang, pageT, type PageDeps } from './context';
 import { addFollower, listCategories, openTicketsAt, type CategoryRow } from './queries';
 
@@ -25,7 +25,7 @@ type FieldErrors = Partial<Record<keyof FormValues | 'photo' | 'form', string>>;
 
 const EMPTY_FORM: FormValues = { category: '', description: '', name: '', phone: '', email: '' };
 
-/** A per-address limit for a public form (api/rate-limits.ts); over it, the pages answer 429 with a page. */
+/** A per-address limit for a public form (api/http/rate-limits.ts); over it, the pages answer 429 with a page. */
 export function publicFormLimit(deps: PageDeps, name: string, perMinute: number) {
   return requestLimit(deps.pool, name, deps.config.NODE_ENV === 'production' ? perMinute : 10_000);
 }

@@ -1,18 +1,15 @@
 import { Router, type Request, type Response } from 'express';
 import { isRequesterAccount } from '../../domain/authz';
 import type { Lang } from '../../domain/ticket-types';
-import { verifyCsrf } from '../csrf';
-import { AppError } from '../errors';
-import { actionFromPath, ActionBodies, LoginBody } from '../schemas';
-import { endSession, startSession } from '../session';
-import {
-  getTicket,
-  isOutOfSight,
-  runAction,
-  type TicketDetail,
-  type TicketOutOfSight,
-} from '../tickets-service';
-import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
+import { verifyCsrf } from '../http/csrf';
+import { AppError } from '../http/errors';
+import { actionBySegment } from '../../domain/ticket-actions';
+import { LoginBody } from '../auth/auth-schemas';
+import { ACTION_API } from '../tickets/actions';
+import { endSession, startSession } from '../auth/session';
+import { getTicket, isOutOfSight, type TicketDetail, type TicketOutOfSight } from '../tickets/read-ticket';
+import { runAction } from '../tickets/run-action';
+import { listPhotoIds, loadPhoto, sendPhoto } from '../tickets/uploads';
 import {
   field,
   formBody,
@@ -183,11 +180,11 @@ export function staffPages(deps: PageDeps): Router {
     const staff = requirePageStaff(req, res);
     if (!staff) return;
     const number = parseNumber(req);
-    const action = actionFromPath(String(req.params.action));
+    const action = actionBySegment(String(req.params.action));
     if (!action || !(STAFF_ACTIONS as readonly string[]).includes(action))
       throw AppError.notFound('No such action.');
     const t = pageT(res);
-    const parsed = ActionBodies[action].safeParse(actionBody(action, req.body));
+    const parsed = ACTION_API[action].body.safeParse(actionBody(action, req.body));
     if (!parsed.success) return showTicket(req, res, t(`staff.error.${action}`), 422);
     let answer: TicketDetail | TicketOutOfSight;
     try {

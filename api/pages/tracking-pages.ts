@@ -1,21 +1,19 @@
 import { Router, type Request, type Response } from 'express';
 import type { Lang, PublicStaff } from '../../domain/ticket-types';
 import { isTrackingToken } from '../../lib/tracking-token';
-import { verifyCsrf } from '../csrf';
-import { AppError } from '../errors';
-import { placeParts } from '../locations-service';
-import { ActionBodies } from '../schemas';
-import { getTicket, runAction, type TicketDetail } from '../tickets-service';
-import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
+import { verifyCsrf } from '../http/csrf';
+import { AppError } from '../http/errors';
+import { placeParts } from '../locations/locations-service';
+import { REQUESTER_ACTIONS, type TicketAction } from '../../domain/ticket-actions';
+import { ACTION_API } from '../tickets/actions';
+import { getTicket, type TicketDetail } from '../tickets/read-ticket';
+import { runAction } from '../tickets/run-action';
+import { listPhotoIds, loadPhoto, sendPhoto } from '../tickets/uploads';
 import { field, formBody, pageLang, pageT, type PageDeps } from './context';
 import { requesterMessages, ticketVersion } from './queries';
 import { parseNumber, publicFormLimit } from './report-pages';
 import { staffLabel, timeline } from './timeline';
-
-const REQUESTER_ACTIONS = ['confirm', 'reject', 'cancel'] as const;
-type RequesterAction = (typeof REQUESTER_ACTIONS)[number];
-
-const OPEN = ['submitted', 'assigned', 'in_progress', 'paused', 'resolved'];
+import { NOT_ENDED } from '../../domain/ticket-status';
 
 function tokenOf(req: Request): string {
   const body = req.body as Record<string, unknown> | undefined;
@@ -37,7 +35,7 @@ export function ticketModel(
     number: ticket.number,
     status: ticket.status,
     statusName: t(`status.${ticket.status}`),
-    open: OPEN.includes(ticket.status),
+    open: NOT_ENDED.includes(ticket.status),
     priority: ticket.priority,
     category: ticket.categoryName[lang],
     place: placeParts(ticket.location).join(' '),
@@ -138,11 +136,11 @@ export function trackingPages(deps: PageDeps): Router {
 
   router.post('/t/:number/:action', answerLimit, formBody, verifyCsrf(deps.config), async (req, res) => {
     const number = parseNumber(req);
-    const action = REQUESTER_ACTIONS.find((a): a is RequesterAction => a === req.params.action);
+    const action = REQUESTER_ACTIONS.find((a): a is TicketAction => a === req.params.action);
     if (!action) throw AppError.notFound('No such action.');
     const token = tokenOf(req);
     const t = pageT(res);
-    const parsed = ActionBodies[action].safeParse(actionBody(action, req.body));
+    const parsed = ACTION_API[action].body.safeParse(actionBody(action, req.body));
     if (!parsed.success) return show(req, res, t(`track.error.${action}`), 422);
     try {
       await runAction(deps, number, action, parsed.data, { trackingToken: token });

@@ -22,7 +22,7 @@ export async function referenceFor(
 
 export type TicketReference = Awaited<ReturnType<typeof referenceFor>>;
 
-/** A ticket input exactly as api/tickets-service.ts builds it. */
+/** A ticket input exactly as api/tickets/tickets-service.ts builds it. */
 export function ticketInput(
   ref: TicketReference,
   number: string,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { AUTHZ_MATRIX, OPERATION_IDS, allowedRoles } from '../../domain/authz';
-import { openApiDocument } from '../../api/openapi';
-import { ActionBodies, NewTicketBody } from '../../api/schemas';
-import { TicketListQuery } from '../../api/tickets-query';
+import { openApiDocument } from '../../api/openapi/openapi';
+import { ACTION_API } from '../../api/tickets/actions';
+import { NewTicketBody } from '../../api/tickets/schemas';
+import { TicketListQuery } from '../../api/tickets/tickets-query';
 import { http, startTestDesk, type TestDesk } from '../support/desk';
 
 type Json = Record<string, unknown>;
@@ -38,7 +39,7 @@ describe('the OpenAPI document', () => {
     expect(
       (resolve.requestBody as { content: Record<string, { schema: Json }> }).content['application/json']
         .schema,
-    ).toEqual(strip(z.toJSONSchema(ActionBodies.resolve, { io: 'input' }) as Json));
+    ).toEqual(strip(z.toJSONSchema(ACTION_API.resolve.body, { io: 'input' }) as Json));
     const params = (op('get', '/api/tickets').parameters as { name: string; in: string }[]).map(
       (p) => p.name,
     );
@@ -60,7 +61,7 @@ describe('the OpenAPI document', () => {
     ]) {
       expect({ body, documented: oneOfHolds(body) }).toEqual({
         body,
-        documented: ActionBodies.transfer.safeParse(body).success,
+        documented: ACTION_API.transfer.body.safeParse(body).success,
       });
     }
   });

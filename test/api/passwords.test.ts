@@ -1,5 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import { login, pruneExpired } from '../../api/auth';
+import { login, pruneExpired } from '../../api/auth/auth';
 import { seedDemoData } from '../../db/seed';
 import { hashPassword, needsRehash, verifyPassword } from '../../lib/passwords';
 import { createTestDatabase, type TestDatabase } from '../support/db';

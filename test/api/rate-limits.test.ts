@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { startApiServer, type RunningApi } from '../../api/server';
-import { LOGIN_LIMITS } from '../../api/rate-limits';
+import { LOGIN_LIMITS } from '../../api/http/rate-limits';
 import { loadConfig } from '../../config/env';
 import { seedDemoData } from '../../db/seed';
 import { PageClient } from '../pages/page-client';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createMetrics } from '../../api/metrics';
+import { createMetrics } from '../../api/ops/metrics';
 import type { TicketInput } from '../../domain/ticket-types';
 import { scanStuckTickets } from '../../lib/stuck-tickets';
 import { trackingToken } from '../../lib/tracking-token';

@@ -250,6 +250,20 @@ describe('a ticket over HTTP, against a real Temporal dev server and PostgreSQL'
     expect(anonymous.status).toBe(401);
   });
 
+  test('when the tracking token is empty, then it counts as absent: an empty ?token= is 401, an empty header gives way to ?token=', async () => {
+    const { body: receipt } = await http<Receipt>(desk, 'POST', '/api/tickets', { body: report });
+    await eventually(
+      () => track(receipt),
+      (r) => r.status === 200,
+    );
+    const path = `/api/tickets/${receipt.number}`;
+    expect((await http(desk, 'GET', `${path}?token=`)).status).toBe(401);
+    const emptyHeader = await http(desk, 'GET', `${path}?token=${receipt.trackingToken}`, {
+      headers: { 'x-tracking-token': '' },
+    });
+    expect(emptyHeader.status).toBe(200);
+  });
+
   test('when probed, then /healthz and /readyz report the desk up', async () => {
     expect((await http(desk, 'GET', '/healthz')).status).toBe(200);
     const ready = await http<{ checks: Record<string, string> }>(desk, 'GET', '/readyz');

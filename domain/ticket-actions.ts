@@ -1,0 +1,136 @@
+import type { TicketCommandType } from './ticket-rules';
+import type { StaffRole } from './ticket-types';
+
+/**
+ * The ticket lifecycle actions, one row each: the pure half of the actions table (docs/architecture.md).
+ * The workflow's updates (`workflows/ticket-contract.ts`) and the matrix rows `tickets.<action>`
+ * (`domain/authz.ts`) are derived from it; the API half (`api/tickets/actions.ts`: body schema, command
+ * builder) is keyed by the same names, and the compiler refuses either half missing an action of
+ * `TicketCommand` (`domain/ticket-rules.ts`). Whether the action is allowed on this ticket now is the
+ * state machine's to say (`refuse` in `domain/ticket-rules.ts`), not this table's.
+ */
+export interface TicketActionRow {
+  /** The URL segment: `POST /api/tickets/:id/<segment>`, and the staff pages' forms. */
+  segment: string;
+  /** The roles the authorization matrix lets call it at all (`requester`: the person who reported the ticket). */
+  allow: readonly ActionCaller[];
+  /**
+   * How a requester runs it: `answer` (the survey, the requester's alone: a tracking token wins over a
+   * signed-in staff account), `act` (as on any action, on their own ticket), or null (staff only).
+   * A requester may then use the ticket's tracking token for it.
+   */
+  requester: 'answer' | 'act' | null;
+  /** One line: the matrix row's summary, OpenAPI's `summary`. */
+  summary: string;
+  /** What it does, for OpenAPI's description. */
+  description: string;
+}
+
+export type ActionCaller = 'requester' | StaffRole;
+
+const TECHNICIANS = ['technician', 'team_lead'] as const;
+const HANDLERS = [...TECHNICIANS, 'dispatcher', 'manager', 'admin'] as const;
+const STAFF = HANDLERS;
+
+/** In the order the matrix and OpenAPI list them. */
+export const TICKET_ACTIONS = {
+  accept: {
+    segment: 'accept',
+    allow: TECHNICIANS,
+    requester: null,
+    summary: 'Accept (the first accepter becomes the owner)',
+    description:
+      'The assignee (or any technician, for an unassigned ticket) accepts; the first accepter becomes the owner.',
+  },
+  decline: {
+    segment: 'decline',
+    allow: TECHNICIANS,
+    requester: null,
+    summary: 'Decline with a reason',
+    description: 'The assignee declines with a reason; the desk reassigns.',
+  },
+  transfer: {
+    segment: 'transfer',
+    allow: HANDLERS,
+    requester: null,
+    summary: 'Transfer',
+    description: 'Hand over to a technician (`to`) or a team (`team`) with a reason; ownership stays.',
+  },
+  note: {
+    segment: 'note',
+    allow: STAFF,
+    requester: null,
+    summary: 'Add an internal work note',
+    description: 'An internal work note; requesters see that one was written, not what it says.',
+  },
+  on_site: {
+    segment: 'on-site',
+    allow: TECHNICIANS,
+    requester: null,
+    summary: 'Record arrival on site',
+    description: 'The holder records arrival on site.',
+  },
+  pause: {
+    segment: 'pause',
+    allow: HANDLERS,
+    requester: null,
+    summary: 'Pause the resolve clock',
+    description: 'Stop the resolve clock (waiting for the requester, parts or access).',
+  },
+  resume: {
+    segment: 'resume',
+    allow: HANDLERS,
+    requester: null,
+    summary: 'Resume',
+    description: 'Restart the resolve clock.',
+  },
+  resolve: {
+    segment: 'resolve',
+    allow: TECHNICIANS,
+    requester: null,
+    summary: 'Resolve with a resolution note',
+    description: 'Resolve with a resolution note; the requester is asked to confirm and rate.',
+  },
+  cancel: {
+    segment: 'cancel',
+    allow: ['requester', 'dispatcher', 'manager', 'admin'],
+    requester: 'act',
+    summary: 'Cancel',
+    description: 'The requester (before resolution) or a dispatcher (with a reason) cancels.',
+  },
+  priority: {
+    segment: 'priority',
+    allow: ['team_lead', 'dispatcher', 'manager', 'admin'],
+    requester: null,
+    summary: 'Change the priority',
+    description: 'A dispatcher or team lead changes the priority; deadlines are recomputed.',
+  },
+  confirm: {
+    segment: 'confirm',
+    allow: ['requester'],
+    requester: 'answer',
+    summary: 'Confirm the repair and rate it',
+    description: 'The requester confirms the repair with a rating 1–5 (and a comment); the ticket closes.',
+  },
+  reject: {
+    segment: 'reject',
+    allow: ['requester'],
+    requester: 'answer',
+    summary: 'Say the problem is not fixed',
+    description: 'The requester says the problem is not fixed; the ticket reopens to its owner.',
+  },
+} as const satisfies { [A in TicketCommandType]: TicketActionRow };
+
+export type TicketAction = TicketCommandType;
+
+/** Every action name, in table order. */
+export const TICKET_ACTION_NAMES = Object.keys(TICKET_ACTIONS) as TicketAction[];
+
+/** The action a URL segment names (`on-site`; the action's own name `on_site` is understood too), or null. */
+export const actionBySegment = (segment: string): TicketAction | null =>
+  TICKET_ACTION_NAMES.find((name) => name === segment || TICKET_ACTIONS[name].segment === segment) ?? null;
+
+/** The actions a requester may run on their own ticket (by tracking token or a requester account). */
+export const REQUESTER_ACTIONS: readonly TicketAction[] = TICKET_ACTION_NAMES.filter(
+  (name) => TICKET_ACTIONS[name].requester != null,
+);
