@@ -7,7 +7,7 @@ import {
   type AssignmentRequest,
   type AssignmentResult,
 } from '../domain/ticket-machine';
-import type { SlaPolicy } from '../domain/sla-policy';
+import type { SlaPolicy } from '../domain/sla-types';
 import type { TicketEvent, TicketInput, TicketState } from '../domain/ticket-types';
 import { toView } from '../domain/ticket-view';
 import type { AssignTicketInput, Dispatched } from './assign-ticket';

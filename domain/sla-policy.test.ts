@@ -4,15 +4,9 @@ import { join } from 'node:path';
 
 import { loadSlaPolicy } from '../config/load-sla-policy';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from './duration';
-import {
-  parseSlaPolicy,
-  priorities,
-  priorityRank,
-  raisedPriority,
-  SlaPolicyError,
-  type SlaPolicy,
-  type SlaPolicyIssue,
-} from './sla-policy';
+import { parseSlaPolicy, SlaPolicyError, type SlaPolicyIssue } from './sla-policy';
+import { priorities, priorityRank, raisedPriority } from './sla-priorities';
+import type { SlaPolicy } from './sla-types';
 import { testPolicyFile } from '../test/workflows/fixtures';
 
 const DEFAULT_POLICY_PATH = join(__dirname, '..', 'config', 'sla-policy.json');

@@ -1,4 +1,4 @@
-import type { SlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 
 /**
  * Priority order of an SLA policy. Kept apart from `sla-policy.ts` (which parses the file with zod)

@@ -1,5 +1,6 @@
 import { testPolicyFile } from '../test/workflows/fixtures';
-import { parseSlaPolicy, type SlaPolicy } from './sla-policy';
+import { parseSlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 import {
   applyAssignment,
   applyCommand,

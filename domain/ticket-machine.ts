@@ -1,5 +1,5 @@
 import { addClockTime, clockTimeBetween } from './sla-clock';
-import type { SlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 import { raisedPriority } from './sla-priorities';
 import type { TicketCommand } from './ticket-rules';
 import type {

@@ -1,4 +1,4 @@
-import type { SlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 
 /** Lifecycle states, as in DESIGN.md: submitted → assigned → in_progress ⇄ paused → resolved → closed. */
 export type TicketStatus =
