@@ -1,7 +1,12 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
-import { isPermanentSqlState, PERMANENT_FAILURE_TYPE, type AttentionKind } from '../domain/attention';
+import {
+  CLEARED_BY_A_WRITE,
+  isPermanentSqlState,
+  PERMANENT_FAILURE_TYPE,
+  type AttentionKind,
+} from '../domain/attention';
 import { sanitizeDeep, sanitizeText } from '../domain/text';
 import type { TicketState } from '../domain/ticket-types';
 
@@ -108,8 +113,8 @@ export async function markAttention(
 export async function clearWriteMarks(client: PoolClient, number: string): Promise<void> {
   await client.query(
     `UPDATE ticket_attention SET cleared_at = now(), updated_at = now()
-      WHERE ticket_number = $1 AND cleared_at IS NULL AND kind IN ('failed', 'lagging', 'not_opened')`,
-    [number],
+      WHERE ticket_number = $1 AND cleared_at IS NULL AND kind = ANY ($2::text[])`,
+    [number, CLEARED_BY_A_WRITE],
   );
 }
 

@@ -3,7 +3,7 @@ import type { temporal } from '@temporalio/proto';
 import {
   applyAssignment,
   deadlines,
-  openTicket,
+  openingStep,
   type AssignmentRequest,
   type AssignmentResult,
 } from '../domain/ticket-machine';
@@ -86,7 +86,7 @@ export function openingRecordFromHistory(
   const meta = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data);
   if (meta.activity_type !== 'openTicket') return undefined;
   const { assignment, atMs } = defaultPayloadConverter.fromPayload<OpenTicketResult>(result);
-  const opened = openTicket(input);
+  const opened = openingStep(input);
   if (!opened.assignment) return undefined;
   return openingRecord(
     { state: opened.state, events: opened.events, request: opened.assignment, policy: input.policy },

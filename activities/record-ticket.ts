@@ -1,5 +1,10 @@
 import type { PoolClient } from 'pg';
-import { planNotifications, type Audience, type PlannedNotification } from '../domain/notification-plan';
+import {
+  NOTIFIED_ROLES,
+  planNotifications,
+  type Audience,
+  type PlannedNotification,
+} from '../domain/notification-plan';
 import type { Lang, TicketEvent, TicketState, TicketView } from '../domain/ticket-types';
 import type { NotificationRenderer } from '../lib/notification-renderer';
 
@@ -223,8 +228,8 @@ async function loadStaffContacts(client: PoolClient, state: TicketState, plans: 
   if (state.assignee) usernames.push(state.assignee.username);
   const { rows } = await client.query<StaffContact>(
     `SELECT username, name, email, lang, roles, team_code FROM staff
-      WHERE active AND (username = ANY($1) OR roles && ARRAY['dispatcher', 'manager', 'team_lead'])`,
-    [usernames],
+      WHERE active AND (username = ANY($1) OR roles && $2::text[])`,
+    [usernames, NOTIFIED_ROLES],
   );
   return rows;
 }

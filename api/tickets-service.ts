@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import type { AttentionKind } from '../domain/attention';
 import { queryOne } from '../db/pool';
 import { canActOn, canSeeTicket, ticketScope } from '../domain/authz';
-import { openTicket } from '../domain/ticket-machine';
+import { openingStep } from '../domain/ticket-machine';
 import { allowedCommands, type TicketCommand } from '../domain/ticket-rules';
 import { toView } from '../domain/ticket-view';
 import type {
@@ -320,7 +320,7 @@ async function openingFromStart(
         cause: queryError,
       },
     );
-  const opened = openTicket(input);
+  const opened = openingStep(input);
   return { state: opened.state, view: toView(opened.state, input.policy, Date.now()), events: opened.events };
 }
 

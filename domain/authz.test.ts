@@ -9,7 +9,7 @@ import {
   type OperationId,
   type Role,
 } from './authz';
-import { openTicket } from './ticket-machine';
+import { openingStep } from './ticket-machine';
 import { refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
 import { STAFF_ROLES, TICKET_STATUSES, type Actor, type StaffActor, type TicketState } from './ticket-types';
 
@@ -41,7 +41,7 @@ function actorFor(role: Role): Actor {
  * transfer pick only technicians and team leads), else held by a technician of the actor's team.
  */
 function statesFor(actor: Actor): TicketState[] {
-  const base = openTicket(ticketInput('R2026-000001')).state;
+  const base = openingStep(ticketInput('R2026-000001')).state;
   const canHold = actor.kind === 'staff' && actor.roles.some((r) => r === 'technician' || r === 'team_lead');
   const holder = canHold && actor.kind === 'staff' ? actor : technician('someone-else');
   return STATUSES.map((status) => ({
@@ -82,7 +82,7 @@ describe('the matrix and the lifecycle rules agree on lifecycle actions', () => 
 });
 
 describe('act ⇒ see', () => {
-  const base = openTicket(ticketInput('R2026-000002')).state;
+  const base = openingStep(ticketInput('R2026-000002')).state;
   const me = (role: StaffActor['roles'][number]): StaffActor => ({ ...technician('me'), roles: [role] });
   const mate = technician('mate', 'net');
   const stranger = technician('stranger', 'onsite');

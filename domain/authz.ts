@@ -1,4 +1,4 @@
-import { STAFF_ROLES, type StaffRole, type TicketState, type TicketStatus } from './ticket-types';
+import { STAFF_ROLES, type Actor, type StaffRole, type TicketState, type TicketStatus } from './ticket-types';
 
 /**
  * Who may call what: every HTTP operation of echodesk, the roles allowed to call it, and the scope an
@@ -32,12 +32,37 @@ export interface OperationRule {
   summary: string;
 }
 
-const STAFF: readonly Role[] = STAFF_ROLES;
-const TECHNICIANS: readonly Role[] = ['technician', 'team_lead'];
-const DESK: readonly Role[] = ['team_lead', 'dispatcher', 'manager', 'admin'];
-const MANAGERS: readonly Role[] = ['manager', 'admin'];
-const ADMINS: readonly Role[] = ['admin'];
+/*
+ * The groups of roles the desk reasons with, each named once for what its members do. Use these names
+ * wherever a group is meant (pages, SQL parameters, the lifecycle rules), never a hand-written list.
+ */
+
+/** Every staff role. */
+export const STAFF: readonly StaffRole[] = STAFF_ROLES;
+/** Who does the repairs: accepts, works on and resolves tickets, and sees their team's. */
+export const TECHNICIANS: readonly StaffRole[] = ['technician', 'team_lead'];
+/** Who oversees every ticket: sees and acts on all of them, cancels them, works the dispatcher queue. */
+export const DISPATCHERS: readonly StaffRole[] = ['dispatcher', 'manager', 'admin'];
+/** The desk: the dispatchers and the team leads, who change priorities and see the queues of unassigned work. */
+export const DESK: readonly StaffRole[] = ['team_lead', ...DISPATCHERS];
+/** Who reads reports and histories and manages locations. */
+export const MANAGERS: readonly StaffRole[] = ['manager', 'admin'];
+export const ADMINS: readonly StaffRole[] = ['admin'];
+/** The person who reported a ticket. */
+export const REQUESTER: readonly Role[] = ['requester'];
 const SIGNED_IN: readonly Role[] = ROLES;
+
+/**
+ * Whether `who` holds a role of `group`: a staff actor, a viewer or principal (by their roles), or
+ * nobody (a requester actor, no one signed in).
+ */
+export function hasRole(
+  who: Actor | { roles: readonly string[] } | undefined,
+  group: readonly Role[],
+): boolean {
+  if (who == null || !('roles' in who)) return false;
+  return who.roles.some((role) => (group as readonly string[]).includes(role));
+}
 
 const action = (
   segment: string,
@@ -98,22 +123,18 @@ export const AUTHZ_MATRIX = {
   },
   'tickets.accept': action('accept', TECHNICIANS, 'Accept (the first accepter becomes the owner)'),
   'tickets.decline': action('decline', TECHNICIANS, 'Decline with a reason'),
-  'tickets.transfer': action('transfer', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Transfer'),
+  'tickets.transfer': action('transfer', [...TECHNICIANS, ...DISPATCHERS], 'Transfer'),
   'tickets.note': action('note', STAFF, 'Add an internal work note'),
   'tickets.on_site': action('on-site', TECHNICIANS, 'Record arrival on site'),
-  'tickets.pause': action(
-    'pause',
-    [...TECHNICIANS, 'dispatcher', 'manager', 'admin'],
-    'Pause the resolve clock',
-  ),
-  'tickets.resume': action('resume', [...TECHNICIANS, 'dispatcher', 'manager', 'admin'], 'Resume'),
+  'tickets.pause': action('pause', [...TECHNICIANS, ...DISPATCHERS], 'Pause the resolve clock'),
+  'tickets.resume': action('resume', [...TECHNICIANS, ...DISPATCHERS], 'Resume'),
   'tickets.resolve': action('resolve', TECHNICIANS, 'Resolve with a resolution note'),
-  'tickets.cancel': action('cancel', ['requester', 'dispatcher', 'manager', 'admin'], 'Cancel', {
+  'tickets.cancel': action('cancel', [...REQUESTER, ...DISPATCHERS], 'Cancel', {
     tracking: true,
   }),
   'tickets.priority': action('priority', DESK, 'Change the priority'),
-  'tickets.confirm': action('confirm', ['requester'], 'Confirm the repair and rate it', { tracking: true }),
-  'tickets.reject': action('reject', ['requester'], 'Say the problem is not fixed', { tracking: true }),
+  'tickets.confirm': action('confirm', REQUESTER, 'Confirm the repair and rate it', { tracking: true }),
+  'tickets.reject': action('reject', REQUESTER, 'Say the problem is not fixed', { tracking: true }),
 
   'reports.sla': {
     method: 'GET',
@@ -201,7 +222,7 @@ export function decide(op: OperationId, principal: Principal): Decision {
   // A tracking token speaks for the requester, whoever else is signed in on the same device.
   if (principal.tracking && r.tracking === true && r.allow.includes('requester')) return 'allow';
   if (!principal.signedIn) return 'unauthenticated';
-  if (!principal.roles.some((role) => (r.allow as readonly string[]).includes(role))) return 'forbidden';
+  if (!hasRole(principal, r.allow)) return 'forbidden';
   if (principal.scopes != null && (r.scope == null || !principal.scopes.includes(r.scope)))
     return 'forbidden';
   return 'allow';
@@ -212,10 +233,6 @@ export function allowedRoles(op: OperationId): readonly Role[] {
   const r: OperationRule = AUTHZ_MATRIX[op];
   return r.allow === 'anyone' ? ROLES : r.allow;
 }
-
-/** Staff who see every ticket; technicians and team leads see their team's, requesters their own. */
-const SEES_ALL: readonly string[] = ['dispatcher', 'manager', 'admin'];
-const SEES_TEAM: readonly string[] = ['technician', 'team_lead'];
 
 export interface Viewer {
   username: string;
@@ -247,8 +264,7 @@ export const ticketScope = (state: TicketState): TicketScope => ({
 export const isQueued = (ticket: TicketScope): boolean => ticket.status === 'submitted';
 
 /** Who may take a queued ticket: the roles of the matrix's accept row, which `domain/authz.test.ts` holds to the accept rule. */
-const mayAccept = (viewer: Viewer): boolean =>
-  viewer.roles.some((role) => (allowedRoles('tickets.accept') as readonly string[]).includes(role));
+const mayAccept = (viewer: Viewer): boolean => hasRole(viewer, allowedRoles('tickets.accept'));
 
 /** Which tickets a signed-in viewer may read: all, their team's (plus those they hold or own, and queued ones), or only their own reports. */
 export type Visibility =
@@ -256,9 +272,10 @@ export type Visibility =
   | { kind: 'team'; teamCode: string | null; username: string; queued: boolean }
   | { kind: 'requester'; username: string };
 
+/** Dispatchers see every ticket; technicians their team's; anyone else (a requester account) their own reports. */
 export function visibility(viewer: Viewer): Visibility {
-  if (viewer.roles.some((role) => SEES_ALL.includes(role))) return { kind: 'all' };
-  if (viewer.roles.some((role) => SEES_TEAM.includes(role)))
+  if (hasRole(viewer, DISPATCHERS)) return { kind: 'all' };
+  if (hasRole(viewer, TECHNICIANS))
     return { kind: 'team', teamCode: viewer.teamCode, username: viewer.username, queued: mayAccept(viewer) };
   return { kind: 'requester', username: viewer.username };
 }
@@ -298,5 +315,4 @@ export function canActOn(viewer: Viewer, ticket: TicketScope): boolean {
 }
 
 /** A signed-in account with no staff role acts as a requester. */
-export const isRequesterAccount = (roles: readonly string[]): boolean =>
-  !roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role));
+export const isRequesterAccount = (roles: readonly string[]): boolean => !hasRole({ roles }, STAFF);

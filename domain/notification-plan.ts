@@ -33,6 +33,13 @@ export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 /** Who a message goes to: a role the activity resolves to people, or a named staff member. */
 export type Audience = NotifyTarget | { username: string };
 
+/** The targets that are staff roles: a message to one goes to the active staff holding it (team leads of the ticket's team first). */
+export const NOTIFIED_ROLES = [
+  'team_lead',
+  'dispatcher',
+  'manager',
+] as const satisfies readonly NotifyTarget[];
+
 export interface PlannedNotification {
   to: Audience;
   template: NotificationTemplate;

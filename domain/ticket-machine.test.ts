@@ -6,7 +6,7 @@ import {
   applyCommand,
   deadlines,
   nextDue,
-  openTicket,
+  openingStep,
   promisedDeadlines,
   runDue,
   type Step,
@@ -47,7 +47,7 @@ const tech2 = tech('tech2');
 const requester: Actor = { kind: 'requester', name: '张老师' };
 
 function open(priority = 'P1', p: SlaPolicy = policy): Step {
-  return openTicket({
+  return openingStep({
     number: 'R2026-000001',
     submittedAt: new Date(T0).toISOString(),
     location: {
