@@ -121,7 +121,3 @@ export function authenticate(pool: Pool): RequestHandler {
     next();
   };
 }
-
-export const requireStaff: RequestHandler = (_req, res, next) => {
-  next(res.locals.staff ? undefined : AppError.unauthorized());
-};

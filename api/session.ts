@@ -62,6 +62,3 @@ export async function endSession(
   if (token) await logout(pool, token);
   res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(config), maxAge: undefined });
 }
-
-export const sessionStaff = (res: Response): StaffActor | undefined =>
-  res.locals.staff as StaffActor | undefined;

@@ -1,5 +1,6 @@
 import { technician, testPolicy, ticketInput } from '../test/workflows/fixtures';
 import {
+  allowedRoles,
   AUTHZ_MATRIX,
   canActOn,
   canSeeTicket,
@@ -10,7 +11,7 @@ import {
   type Role,
 } from './authz';
 import { openingStep } from './ticket-machine';
-import { refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
+import { REQUESTER_COMMANDS, refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
 import { STAFF_ROLES, TICKET_STATUSES, type Actor, type StaffActor, type TicketState } from './ticket-types';
 
 const STATUSES = TICKET_STATUSES;
@@ -74,6 +75,13 @@ describe('the matrix and the lifecycle rules agree on lifecycle actions', () => 
       }
     },
   );
+
+  test('when a lifecycle action is open to requesters, then it is one of the requester commands', () => {
+    const requesterActions = COMMANDS.map((c) => c.type).filter((type) =>
+      allowedRoles(opOf(type)).includes('requester'),
+    );
+    expect(requesterActions.sort()).toEqual([...REQUESTER_COMMANDS].sort());
+  });
 
   test('when an operation is listed, then its path is unique for its method', () => {
     const keys = Object.values(AUTHZ_MATRIX).map((r) => `${r.method} ${r.path}`);

@@ -15,5 +15,3 @@ export const SEARCH_ATTRIBUTES = [
   { name: 'EchodeskCategory', type: 'Keyword' },
   { name: 'EchodeskBreached', type: 'Bool' },
 ] as const;
-
-export type SearchAttributeName = (typeof SEARCH_ATTRIBUTES)[number]['name'];

@@ -14,17 +14,6 @@ export function priorities(policy: SlaPolicy): string[] {
   return Object.keys(policy.priorities).sort((a, b) => priorityLevel(a) - priorityLevel(b));
 }
 
-/** Position of `priority` in `priorities(policy)`: 0 is the most urgent. Throws on a priority the policy lacks. */
-export function priorityRank(policy: SlaPolicy, priority: string): number {
-  const rank = priorities(policy).indexOf(priority);
-  if (rank < 0) {
-    throw new Error(
-      `unknown priority ${JSON.stringify(priority)}; the policy has ${priorities(policy).join(', ')}`,
-    );
-  }
-  return rank;
-}
-
 /** The next more urgent priority the policy defines (P3 → P2 in a P1-P3 policy); the most urgent stays.
  *
  * A priority the policy lacks (a ticket from before a policy change) still rises to the nearest

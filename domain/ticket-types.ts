@@ -15,15 +15,6 @@ export const TICKET_STATUSES: readonly TicketStatus[] = [
   'cancelled',
 ];
 
-export const OPEN_STATUSES: readonly TicketStatus[] = [
-  'submitted',
-  'assigned',
-  'in_progress',
-  'paused',
-  'resolved',
-];
-export const TERMINAL_STATUSES: readonly TicketStatus[] = ['closed', 'cancelled'];
-
 export type StaffRole = 'technician' | 'team_lead' | 'dispatcher' | 'manager' | 'admin';
 export const STAFF_ROLES: readonly StaffRole[] = [
   'technician',

@@ -22,33 +22,24 @@ export interface TicketOutcome {
 
 export type CommandOf<T extends TicketCommandType> = Extract<TicketCommand, { type: T }>;
 
-/** Every staff or requester action is an update: validated synchronously, refused ones never enter history. */
-export const acceptTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'accept'>]>('accept');
-export const declineTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'decline'>]>('decline');
-export const transferTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'transfer'>]>('transfer');
-export const noteTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'note'>]>('note');
-export const onSiteTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'on_site'>]>('on_site');
-export const pauseTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'pause'>]>('pause');
-export const resumeTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'resume'>]>('resume');
-export const resolveTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'resolve'>]>('resolve');
-export const confirmTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'confirm'>]>('confirm');
-export const rejectTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'reject'>]>('reject');
-export const cancelTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'cancel'>]>('cancel');
-export const priorityTicketUpdate = defineUpdate<TicketSnapshot, [Actor, CommandOf<'priority'>]>('priority');
+/** The update of one command, named as the command (the name is recorded in histories: never rename one). */
+const commandUpdate = <T extends TicketCommandType>(name: T) =>
+  defineUpdate<TicketSnapshot, [Actor, CommandOf<T>]>(name);
 
+/** Every staff or requester action is an update: validated synchronously, refused ones never enter history. */
 export const ticketCommandUpdates = {
-  accept: acceptTicketUpdate,
-  decline: declineTicketUpdate,
-  transfer: transferTicketUpdate,
-  note: noteTicketUpdate,
-  on_site: onSiteTicketUpdate,
-  pause: pauseTicketUpdate,
-  resume: resumeTicketUpdate,
-  resolve: resolveTicketUpdate,
-  confirm: confirmTicketUpdate,
-  reject: rejectTicketUpdate,
-  cancel: cancelTicketUpdate,
-  priority: priorityTicketUpdate,
+  accept: commandUpdate('accept'),
+  decline: commandUpdate('decline'),
+  transfer: commandUpdate('transfer'),
+  note: commandUpdate('note'),
+  on_site: commandUpdate('on_site'),
+  pause: commandUpdate('pause'),
+  resume: commandUpdate('resume'),
+  resolve: commandUpdate('resolve'),
+  confirm: commandUpdate('confirm'),
+  reject: commandUpdate('reject'),
+  cancel: commandUpdate('cancel'),
+  priority: commandUpdate('priority'),
 } as const satisfies {
   [T in TicketCommandType]: ReturnType<typeof defineUpdate<TicketSnapshot, [Actor, CommandOf<T>]>>;
 };

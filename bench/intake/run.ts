@@ -8,9 +8,7 @@ import { loadSlaPolicy } from '../../config/load-sla-policy';
 import { loadConfig } from '../../config/env';
 import type { StaffActor } from '../../domain/ticket-types';
 import {
-  acceptTicketUpdate,
-  confirmTicketUpdate,
-  resolveTicketUpdate,
+  ticketCommandUpdates,
   TICKET_TASK_QUEUE,
   ticketStateQuery,
   ticketWorkflowId,
@@ -192,20 +190,22 @@ async function echodeskLifecycle(client: Client, ref: TicketReference, number: s
     args: [ticketInput(ref, number, policy, 'P3', new Date())],
   });
   // Whoever the dispatch rules picked accepts; before they pick, any technician may take it from the queue.
-  const holder = await handle.executeUpdate(acceptTicketUpdate, { args: [tech, { type: 'accept' }] }).then(
-    () => tech,
-    async (): Promise<StaffActor> => {
-      const { state } = await handle.query(ticketStateQuery);
-      if (!state.assignee) throw new Error(`ticket ${number} refused the queue accept but has no assignee`);
-      const assignee: StaffActor = { ...state.assignee, kind: 'staff', roles: ['technician'] };
-      await handle.executeUpdate(acceptTicketUpdate, { args: [assignee, { type: 'accept' }] });
-      return assignee;
-    },
-  );
-  await handle.executeUpdate(resolveTicketUpdate, {
+  const holder = await handle
+    .executeUpdate(ticketCommandUpdates.accept, { args: [tech, { type: 'accept' }] })
+    .then(
+      () => tech,
+      async (): Promise<StaffActor> => {
+        const { state } = await handle.query(ticketStateQuery);
+        if (!state.assignee) throw new Error(`ticket ${number} refused the queue accept but has no assignee`);
+        const assignee: StaffActor = { ...state.assignee, kind: 'staff', roles: ['technician'] };
+        await handle.executeUpdate(ticketCommandUpdates.accept, { args: [assignee, { type: 'accept' }] });
+        return assignee;
+      },
+    );
+  await handle.executeUpdate(ticketCommandUpdates.resolve, {
     args: [holder, { type: 'resolve', resolution: '重启AP' }],
   });
-  await handle.executeUpdate(confirmTicketUpdate, {
+  await handle.executeUpdate(ticketCommandUpdates.confirm, {
     args: [
       { kind: 'requester', name: '压测同学' },
       { type: 'confirm', rating: 5, comment: null },
