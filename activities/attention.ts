@@ -7,6 +7,7 @@ import {
   PERMANENT_FAILURE_TYPE,
   type AttentionKind,
 } from '../domain/attention';
+import { placeName } from '../domain/place';
 import { sanitizeDeep, sanitizeText } from '../domain/text';
 import type { TicketState } from '../domain/ticket-types';
 
@@ -84,7 +85,7 @@ export function attentionSummary(state: TicketState): Record<string, unknown> {
     status,
     priority,
     category: category.name,
-    place: [location.campus, location.building, location.floor, location.room].filter(Boolean).join(' '),
+    place: placeName(location),
     locationCode: location.code,
     submittedAt: Number.isFinite(submittedAtMs) ? new Date(submittedAtMs).toISOString() : null,
   });

@@ -5,6 +5,7 @@ import {
   type Audience,
   type PlannedNotification,
 } from '../domain/notification-plan';
+import { placeName } from '../domain/place';
 import type { Lang, TicketEvent, TicketState, TicketView } from '../domain/ticket-types';
 import type { NotificationRenderer } from '../lib/notification-renderer';
 
@@ -176,7 +177,7 @@ export async function enqueueNotifications(
         recipientName: recipient.name,
         number: state.number,
         category: recipient.lang === 'en' ? state.category.nameEn : state.category.name,
-        place: placeName(state),
+        place: placeName(state.location),
         description: state.description,
         actor: event.actor,
         holder: view.assignee,
@@ -215,11 +216,6 @@ async function insertOutboxRows(client: PoolClient, rows: unknown[][]): Promise<
      ON CONFLICT (dedupe_key) DO NOTHING`,
     Array.from({ length: 11 }, (_, i) => column(i)),
   );
-}
-
-function placeName(state: TicketState): string {
-  const { campus, building, floor, room } = state.location;
-  return [campus, building, floor, room].filter((part) => part != null && part !== '').join(' ');
 }
 
 async function loadStaffContacts(client: PoolClient, state: TicketState, plans: PlannedNotification[]) {

@@ -23,7 +23,7 @@ import type {
   TicketState,
   TicketView,
 } from '../domain/ticket-types';
-import { ticketStartInput } from '../lib/ticket-start';
+import { ticketStartInput } from '../lib/workflow-history';
 import { trackingToken, trackingUrl } from '../lib/tracking-token';
 import {
   REFUSAL_FAILURE_TYPES,

@@ -5,7 +5,7 @@ import { withClient } from '../db/pool';
 import { openingStep } from '../domain/ticket-machine';
 import type { TicketInput } from '../domain/ticket-types';
 import { ticketWorkflowId } from '../workflows/ticket-contract';
-import { ticketStartInput } from './ticket-start';
+import { ticketStartInput } from './workflow-history';
 
 export interface StuckScanDeps {
   pool: Pool;

@@ -3,7 +3,7 @@ import type { Lang, PublicStaff } from '../../domain/ticket-types';
 import { isTrackingToken } from '../../lib/tracking-token';
 import { verifyCsrf } from '../csrf';
 import { AppError } from '../errors';
-import { placeParts } from '../locations-service';
+import { placeName } from '../../domain/place';
 import { ActionBodies } from '../schemas';
 import { getTicket, runAction, type TicketDetail } from '../tickets-service';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../uploads';
@@ -40,7 +40,7 @@ export function ticketModel(
     open: OPEN.includes(ticket.status),
     priority: ticket.priority,
     category: ticket.categoryName[lang],
-    place: placeParts(ticket.location).join(' '),
+    place: placeName(ticket.location),
     description: ticket.description,
     requesterName: ticket.requester.name,
     holder: person(ticket.assignee),
