@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { findStaffRef } from '../db/repositories/staff';
 import { chooseAssignee, type Candidate } from '../domain/dispatch';
 import type { AssignmentResult } from '../domain/ticket-machine';
+import { HELD, sqlList } from '../domain/ticket-status';
 
 export interface AssignTicketInput {
   number: string;
@@ -37,11 +38,14 @@ export interface Dispatched {
 }
 
 /** Picks the holder by the dispatch rules (skill, zone, on duty, fewest open, round-robin), or none for the dispatcher queue. */
-export async function assignTicket(client: PoolClient, input: AssignTicketInput): Promise<AssignmentResult> {
+export async function chooseAndRecordAssignee(
+  client: PoolClient,
+  input: AssignTicketInput,
+): Promise<AssignmentResult> {
   return (await dispatchOnce(client, input)).result;
 }
 
-/** `assignTicket`, also telling the instant the decision was made for and whether it is new; a repeated request key returns the first answer. */
+/** `chooseAndRecordAssignee`, also telling the instant the decision was made for and whether it is new; a repeated request key returns the first answer. */
 export async function dispatchOnce(client: PoolClient, input: AssignTicketInput): Promise<Dispatched> {
   const earlier = await client.query<{ username: string | null; reason: string; at_ms: string | null }>(
     'SELECT username, reason, at_ms FROM dispatch_decisions WHERE request_key = $1',
@@ -89,7 +93,7 @@ async function loadCandidates(client: PoolClient, team: string | null): Promise<
                                                         'ends', to_char(sh.ends, 'HH24:MI')))
                         FROM shifts sh WHERE sh.username = s.username), '[]'::json) AS shifts,
             (SELECT count(*)::int FROM tickets t
-              WHERE t.assignee_username = s.username AND t.status IN ('assigned', 'in_progress', 'paused')) AS open_tickets
+              WHERE t.assignee_username = s.username AND t.status IN ${sqlList(HELD)}) AS open_tickets
        FROM staff s
       WHERE s.active AND 'technician' = ANY (s.roles) AND ($1::text IS NULL OR s.team_code = $1)`,
     [team],

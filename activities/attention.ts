@@ -1,7 +1,13 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
-import { isPermanentSqlState, PERMANENT_FAILURE_TYPE, type AttentionKind } from '../domain/attention';
+import {
+  CLEARED_BY_A_WRITE,
+  isPermanentSqlState,
+  PERMANENT_FAILURE_TYPE,
+  type AttentionKind,
+} from '../domain/attention';
+import { placeName } from '../domain/place';
 import { sanitizeDeep, sanitizeText } from '../domain/text';
 import type { TicketState } from '../domain/ticket-types';
 
@@ -79,7 +85,7 @@ export function attentionSummary(state: TicketState): Record<string, unknown> {
     status,
     priority,
     category: category.name,
-    place: [location.campus, location.building, location.floor, location.room].filter(Boolean).join(' '),
+    place: placeName(location),
     locationCode: location.code,
     submittedAt: Number.isFinite(submittedAtMs) ? new Date(submittedAtMs).toISOString() : null,
   });
@@ -108,8 +114,8 @@ export async function markAttention(
 export async function clearWriteMarks(client: PoolClient, number: string): Promise<void> {
   await client.query(
     `UPDATE ticket_attention SET cleared_at = now(), updated_at = now()
-      WHERE ticket_number = $1 AND cleared_at IS NULL AND kind IN ('failed', 'lagging', 'not_opened')`,
-    [number],
+      WHERE ticket_number = $1 AND cleared_at IS NULL AND kind = ANY ($2::text[])`,
+    [number, CLEARED_BY_A_WRITE],
   );
 }
 

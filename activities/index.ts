@@ -4,7 +4,7 @@ import { withTransaction } from '../db/pool';
 import { sanitizeDeep } from '../domain/text';
 import type { AssignmentResult } from '../domain/ticket-machine';
 import type { NotificationRenderer } from '../lib/notification-renderer';
-import { assignTicket, dispatchOnce, type AssignTicketInput } from './assign-ticket';
+import { chooseAndRecordAssignee, dispatchOnce, type AssignTicketInput } from './assign-ticket';
 import { clearWriteMarks, flagTicket, guarded, type FlagTicketInput } from './attention';
 import { openTicketWith, type OpenTicketInput, type OpenTicketResult } from './open-ticket';
 import { writeTicketRecord, type Links, type RecordTicketInput } from './record-ticket';
@@ -47,7 +47,9 @@ export function createActivities({
     },
 
     assignTicket(input: AssignTicketInput): Promise<AssignmentResult> {
-      return guard(input.number, () => withTransaction(pool, (client) => assignTicket(client, input)));
+      return guard(input.number, () =>
+        withTransaction(pool, (client) => chooseAndRecordAssignee(client, input)),
+      );
     },
 
     /**

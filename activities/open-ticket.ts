@@ -1,14 +1,11 @@
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import {
   applyAssignment,
   deadlines,
-  openTicket,
   type AssignmentRequest,
   type AssignmentResult,
 } from '../domain/ticket-machine';
-import type { SlaPolicy } from '../domain/sla-policy';
-import type { TicketEvent, TicketInput, TicketState } from '../domain/ticket-types';
+import type { SlaPolicy } from '../domain/sla-types';
+import type { TicketEvent, TicketState } from '../domain/ticket-types';
 import { toView } from '../domain/ticket-view';
 import type { AssignTicketInput, Dispatched } from './assign-ticket';
 import type { RecordTicketInput } from './record-ticket';
@@ -26,7 +23,7 @@ export interface OpenTicketInput {
 
 /**
  * The dispatch answer and the instant it was applied at. That is all history keeps of the opening:
- * `openingRecord` rebuilds the snapshot written from these and the workflow's input (`npm run verify` does).
+ * `openingRecord` rebuilds the snapshot written from these and the workflow's input (`lib/workflow-history.ts`).
  */
 export interface OpenTicketResult {
   assignment: AssignmentResult;
@@ -64,33 +61,4 @@ export async function openTicketWith(
   const { result, atMs, fresh } = await dispatch(input.dispatch);
   if (fresh) await record(openingRecord(input, result, atMs));
   return { assignment: result, atMs };
-}
-
-/** Marker name the SDK gives a local activity's result in history. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-
-/**
- * The snapshot the opening wrote, rebuilt from the `openTicket` local activity's marker in a ticket's
- * history and the workflow's input (the start event's); undefined for any other event. `npm run verify`
- * and the managers' history view read the opening this way: history keeps only the answer and instant.
- */
-export function openingRecordFromHistory(
-  event: temporal.api.history.v1.IHistoryEvent,
-  input: TicketInput | undefined,
-): RecordTicketInput | undefined {
-  const marker = event.markerRecordedEventAttributes;
-  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || !input) return undefined;
-  const data = marker.details?.data?.payloads?.[0];
-  const result = marker.details?.result?.payloads?.[0];
-  if (!data || !result) return undefined;
-  const meta = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data);
-  if (meta.activity_type !== 'openTicket') return undefined;
-  const { assignment, atMs } = defaultPayloadConverter.fromPayload<OpenTicketResult>(result);
-  const opened = openTicket(input);
-  if (!opened.assignment) return undefined;
-  return openingRecord(
-    { state: opened.state, events: opened.events, request: opened.assignment, policy: input.policy },
-    assignment,
-    atMs,
-  );
 }

@@ -1,5 +1,11 @@
 import type { PoolClient } from 'pg';
-import { planNotifications, type Audience, type PlannedNotification } from '../domain/notification-plan';
+import {
+  NOTIFIED_ROLES,
+  planNotifications,
+  type Audience,
+  type PlannedNotification,
+} from '../domain/notification-plan';
+import { placeName } from '../domain/place';
 import type { Lang, TicketEvent, TicketState, TicketView } from '../domain/ticket-types';
 import type { NotificationRenderer } from '../lib/notification-renderer';
 
@@ -171,7 +177,7 @@ export async function enqueueNotifications(
         recipientName: recipient.name,
         number: state.number,
         category: recipient.lang === 'en' ? state.category.nameEn : state.category.name,
-        place: placeName(state),
+        place: placeName(state.location),
         description: state.description,
         actor: event.actor,
         holder: view.assignee,
@@ -212,19 +218,14 @@ async function insertOutboxRows(client: PoolClient, rows: unknown[][]): Promise<
   );
 }
 
-function placeName(state: TicketState): string {
-  const { campus, building, floor, room } = state.location;
-  return [campus, building, floor, room].filter((part) => part != null && part !== '').join(' ');
-}
-
 async function loadStaffContacts(client: PoolClient, state: TicketState, plans: PlannedNotification[]) {
   const usernames = plans.flatMap((p) => (typeof p.to === 'object' ? [p.to.username] : []));
   if (state.owner) usernames.push(state.owner.username);
   if (state.assignee) usernames.push(state.assignee.username);
   const { rows } = await client.query<StaffContact>(
     `SELECT username, name, email, lang, roles, team_code FROM staff
-      WHERE active AND (username = ANY($1) OR roles && ARRAY['dispatcher', 'manager', 'team_lead'])`,
-    [usernames],
+      WHERE active AND (username = ANY($1) OR roles && $2::text[])`,
+    [usernames, NOTIFIED_ROLES],
   );
   return rows;
 }

@@ -4,7 +4,7 @@ import { startApiServer } from '../api/server';
 import type { Config } from '../config/env';
 import { migrate } from '../db/migrate';
 import { createPool, type Pool } from '../db/pool';
-import type { SlaPolicy } from '../domain/sla-policy';
+import type { SlaPolicy } from '../domain/sla-types';
 import { logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { startStuckTicketWatch } from '../lib/stuck-tickets';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { durationErrorMessage, isDuration, parseDuration } from '../domain/duration';
 import { projectRoot } from '../lib/project-root';
+import { TICKET_TASK_QUEUE } from '../workflows/ticket-contract';
 
 const optionalText = z
   .string()
@@ -66,7 +67,7 @@ const EnvSchema = z.object({
   /** Temporal namespace. */
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Task queue the ticket workflows run on. */
-  ECHODESK_TASK_QUEUE: z.string().min(1).default('echodesk-tickets'),
+  ECHODESK_TASK_QUEUE: z.string().min(1).default(TICKET_TASK_QUEUE),
   /** Where embedded services keep their files; a restart finds everything there. */
   ECHODESK_DATA_DIR: z.string().min(1).default('.data'),
   /** The SLA policy file. */

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from '../domain/sla-policy';
+import { parseSlaPolicy, SlaPolicyError } from '../domain/sla-policy';
+import type { SlaPolicy } from '../domain/sla-types';
 
 /** The validated, deep-frozen policy in the JSON file at `path`; every error names the file. */
 export function loadSlaPolicy(path: string): SlaPolicy {

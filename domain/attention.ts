@@ -12,6 +12,9 @@
 export type AttentionKind = 'failed' | 'lagging' | 'not_opened' | 'task_failing';
 export const ATTENTION_KINDS: readonly AttentionKind[] = ['failed', 'lagging', 'not_opened', 'task_failing'];
 
+/** The marks a successful write of the ticket's record clears: the record follows its workflow again. */
+export const CLEARED_BY_A_WRITE: readonly AttentionKind[] = ['failed', 'lagging', 'not_opened'];
+
 /** Failure type of an activity error that retrying cannot fix (the workflow marks the ticket). */
 export const PERMANENT_FAILURE_TYPE = 'TicketDataError';
 

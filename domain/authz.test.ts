@@ -1,5 +1,6 @@
 import { technician, testPolicy, ticketInput } from '../test/workflows/fixtures';
 import {
+  allowedRoles,
   AUTHZ_MATRIX,
   canActOn,
   canSeeTicket,
@@ -9,8 +10,8 @@ import {
   type OperationId,
   type Role,
 } from './authz';
-import { openTicket } from './ticket-machine';
-import { refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
+import { openingStep } from './ticket-machine';
+import { REQUESTER_COMMANDS, refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
 import { STAFF_ROLES, TICKET_STATUSES, type Actor, type StaffActor, type TicketState } from './ticket-types';
 
 const STATUSES = TICKET_STATUSES;
@@ -41,7 +42,7 @@ function actorFor(role: Role): Actor {
  * transfer pick only technicians and team leads), else held by a technician of the actor's team.
  */
 function statesFor(actor: Actor): TicketState[] {
-  const base = openTicket(ticketInput('R2026-000001')).state;
+  const base = openingStep(ticketInput('R2026-000001')).state;
   const canHold = actor.kind === 'staff' && actor.roles.some((r) => r === 'technician' || r === 'team_lead');
   const holder = canHold && actor.kind === 'staff' ? actor : technician('someone-else');
   return STATUSES.map((status) => ({
@@ -75,6 +76,13 @@ describe('the matrix and the lifecycle rules agree on lifecycle actions', () => 
     },
   );
 
+  test('when a lifecycle action is open to requesters, then it is one of the requester commands', () => {
+    const requesterActions = COMMANDS.map((c) => c.type).filter((type) =>
+      allowedRoles(opOf(type)).includes('requester'),
+    );
+    expect(requesterActions.sort()).toEqual([...REQUESTER_COMMANDS].sort());
+  });
+
   test('when an operation is listed, then its path is unique for its method', () => {
     const keys = Object.values(AUTHZ_MATRIX).map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -82,7 +90,7 @@ describe('the matrix and the lifecycle rules agree on lifecycle actions', () => 
 });
 
 describe('act ⇒ see', () => {
-  const base = openTicket(ticketInput('R2026-000002')).state;
+  const base = openingStep(ticketInput('R2026-000002')).state;
   const me = (role: StaffActor['roles'][number]): StaffActor => ({ ...technician('me'), roles: [role] });
   const mate = technician('mate', 'net');
   const stranger = technician('stranger', 'onsite');

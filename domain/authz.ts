@@ -4,7 +4,21 @@ import {
   type TicketAction,
   type TicketActionRow,
 } from './ticket-actions';
-import { STAFF_ROLES, type StaffRole, type TicketState, type TicketStatus } from './ticket-types';
+import { ADMINS, DISPATCHERS, hasRole, MANAGERS, ROLES, STAFF, TECHNICIANS, type Role } from './roles';
+import type { TicketState, TicketStatus } from './ticket-types';
+
+export {
+  ADMINS,
+  DESK,
+  DISPATCHERS,
+  hasRole,
+  MANAGERS,
+  REQUESTER,
+  ROLES,
+  STAFF,
+  TECHNICIANS,
+  type Role,
+} from './roles';
 
 /**
  * Who may call what: every HTTP operation of echodesk, the roles allowed to call it, and the scope an
@@ -14,10 +28,6 @@ import { STAFF_ROLES, type StaffRole, type TicketState, type TicketStatus } from
  * (may this kind of person ever do this?), and in `domain/ticket-rules.ts` by the ticket's state
  * (may this person do it to this ticket now?); `domain/authz.test.ts` checks that the two agree.
  */
-
-/** `requester` is the person who reported a ticket: by its tracking token, or signed in with a requester account. */
-export type Role = 'requester' | StaffRole;
-export const ROLES: readonly Role[] = ['requester', ...STAFF_ROLES];
 
 /** Scopes of integration tokens; a signed-in person's token has every scope their roles allow. */
 export type Scope = 'tickets:read' | 'tickets:write' | 'reports:read' | 'admin';
@@ -38,9 +48,6 @@ export interface OperationRule {
   summary: string;
 }
 
-const STAFF: readonly Role[] = STAFF_ROLES;
-const MANAGERS: readonly Role[] = ['manager', 'admin'];
-const ADMINS: readonly Role[] = ['admin'];
 const SIGNED_IN: readonly Role[] = ROLES;
 
 /** One row per lifecycle action, from the actions table (domain/ticket-actions.ts). */
@@ -192,7 +199,7 @@ export function decide(op: OperationId, principal: Principal): Decision {
   // A tracking token speaks for the requester, whoever else is signed in on the same device.
   if (principal.tracking && r.tracking === true && r.allow.includes('requester')) return 'allow';
   if (!principal.signedIn) return 'unauthenticated';
-  if (!principal.roles.some((role) => (r.allow as readonly string[]).includes(role))) return 'forbidden';
+  if (!hasRole(principal, r.allow)) return 'forbidden';
   if (principal.scopes != null && (r.scope == null || !principal.scopes.includes(r.scope)))
     return 'forbidden';
   return 'allow';
@@ -203,10 +210,6 @@ export function allowedRoles(op: OperationId): readonly Role[] {
   const r: OperationRule = AUTHZ_MATRIX[op];
   return r.allow === 'anyone' ? ROLES : r.allow;
 }
-
-/** Staff who see every ticket; technicians and team leads see their team's, requesters their own. */
-const SEES_ALL: readonly string[] = ['dispatcher', 'manager', 'admin'];
-const SEES_TEAM: readonly string[] = ['technician', 'team_lead'];
 
 export interface Viewer {
   username: string;
@@ -238,8 +241,7 @@ export const ticketScope = (state: TicketState): TicketScope => ({
 export const isQueued = (ticket: TicketScope): boolean => ticket.status === 'submitted';
 
 /** Who may take a queued ticket: the roles of the matrix's accept row, which `domain/authz.test.ts` holds to the accept rule. */
-const mayAccept = (viewer: Viewer): boolean =>
-  viewer.roles.some((role) => (allowedRoles('tickets.accept') as readonly string[]).includes(role));
+const mayAccept = (viewer: Viewer): boolean => hasRole(viewer, allowedRoles('tickets.accept'));
 
 /** Which tickets a signed-in viewer may read: all, their team's (plus those they hold or own, and queued ones), or only their own reports. */
 export type Visibility =
@@ -247,9 +249,10 @@ export type Visibility =
   | { kind: 'team'; teamCode: string | null; username: string; queued: boolean }
   | { kind: 'requester'; username: string };
 
+/** Dispatchers see every ticket; technicians their team's; anyone else (a requester account) their own reports. */
 export function visibility(viewer: Viewer): Visibility {
-  if (viewer.roles.some((role) => SEES_ALL.includes(role))) return { kind: 'all' };
-  if (viewer.roles.some((role) => SEES_TEAM.includes(role)))
+  if (hasRole(viewer, DISPATCHERS)) return { kind: 'all' };
+  if (hasRole(viewer, TECHNICIANS))
     return { kind: 'team', teamCode: viewer.teamCode, username: viewer.username, queued: mayAccept(viewer) };
   return { kind: 'requester', username: viewer.username };
 }
@@ -289,5 +292,4 @@ export function canActOn(viewer: Viewer, ticket: TicketScope): boolean {
 }
 
 /** A signed-in account with no staff role acts as a requester. */
-export const isRequesterAccount = (roles: readonly string[]): boolean =>
-  !roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role));
+export const isRequesterAccount = (roles: readonly string[]): boolean => !hasRole({ roles }, STAFF);

@@ -1,4 +1,4 @@
-import type { Role } from './sla-policy';
+import type { NotifyTarget } from './sla-types';
 import type { TicketEvent, TicketState } from './ticket-types';
 
 /** Every message template; each exists in templates/notifications/<lang>/<name>.hbs. */
@@ -31,7 +31,14 @@ export const NOTIFICATION_TEMPLATES = [
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
 /** Who a message goes to: a role the activity resolves to people, or a named staff member. */
-export type Audience = Role | { username: string };
+export type Audience = NotifyTarget | { username: string };
+
+/** The targets that are staff roles: a message to one goes to the active staff holding it (team leads of the ticket's team first). */
+export const NOTIFIED_ROLES = [
+  'team_lead',
+  'dispatcher',
+  'manager',
+] as const satisfies readonly NotifyTarget[];
 
 export interface PlannedNotification {
   to: Audience;
@@ -101,7 +108,7 @@ export function planNotifications(event: TicketEvent, state: TicketState): Plann
 }
 
 function escalationTargets(event: TicketEvent): PlannedNotification[] {
-  const roles = Array.isArray(event.data.notify) ? (event.data.notify as Role[]) : [];
+  const roles = Array.isArray(event.data.notify) ? (event.data.notify as NotifyTarget[]) : [];
   return roles.map((role) => ({
     to: role,
     template: role === 'requester' ? 'ticket-escalated' : 'staff-escalated',

@@ -11,7 +11,7 @@ import {
   workingDayMs,
   zonedTime,
 } from './sla-clock';
-import type { Calendar } from './sla-policy';
+import type { Calendar } from './sla-types';
 
 const HOUR = MS_PER_HOUR;
 const MINUTE = MS_PER_MINUTE;

@@ -11,7 +11,7 @@
  * platform service used is `Intl.DateTimeFormat` for time-zone offsets.
  */
 import { MS_PER_DAY, MS_PER_MINUTE } from './duration';
-import type { Calendar, ClockKind } from './sla-policy';
+import type { Calendar, ClockKind } from './sla-types';
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 

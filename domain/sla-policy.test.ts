@@ -4,15 +4,9 @@ import { join } from 'node:path';
 
 import { loadSlaPolicy } from '../config/load-sla-policy';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from './duration';
-import {
-  parseSlaPolicy,
-  priorities,
-  priorityRank,
-  raisedPriority,
-  SlaPolicyError,
-  type SlaPolicy,
-  type SlaPolicyIssue,
-} from './sla-policy';
+import { parseSlaPolicy, SlaPolicyError, type SlaPolicyIssue } from './sla-policy';
+import { priorities, raisedPriority } from './sla-priorities';
+import type { SlaPolicy } from './sla-types';
 import { testPolicyFile } from '../test/workflows/fixtures';
 
 const DEFAULT_POLICY_PATH = join(__dirname, '..', 'config', 'sla-policy.json');
@@ -399,14 +393,6 @@ describe('priority ordering', () => {
 
   it('when listing priorities, then the most urgent comes first whatever the file order', () => {
     expect(priorities(policy)).toEqual(['P1', 'P2', 'P3']);
-  });
-
-  it('when ranking a priority, then P1 ranks 0 and less urgent ones rank higher', () => {
-    expect(['P1', 'P2', 'P3'].map((p) => priorityRank(policy, p))).toEqual([0, 1, 2]);
-  });
-
-  it('when ranking a priority the policy lacks, then it throws', () => {
-    expect(() => priorityRank(policy, 'P4')).toThrow('unknown priority "P4"; the policy has P1, P2, P3');
   });
 
   it('when raising a priority, then it becomes the next more urgent one', () => {

@@ -1,4 +1,4 @@
-import type { SlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 
 /**
  * Priority order of an SLA policy. Kept apart from `sla-policy.ts` (which parses the file with zod)
@@ -12,17 +12,6 @@ export const PRIORITY_NAME = /^P[1-9]$/;
 /** The policy's priorities, most urgent first: `["P1", "P2", "P3"]`. */
 export function priorities(policy: SlaPolicy): string[] {
   return Object.keys(policy.priorities).sort((a, b) => priorityLevel(a) - priorityLevel(b));
-}
-
-/** Position of `priority` in `priorities(policy)`: 0 is the most urgent. Throws on a priority the policy lacks. */
-export function priorityRank(policy: SlaPolicy, priority: string): number {
-  const rank = priorities(policy).indexOf(priority);
-  if (rank < 0) {
-    throw new Error(
-      `unknown priority ${JSON.stringify(priority)}; the policy has ${priorities(policy).join(', ')}`,
-    );
-  }
-  return rank;
 }
 
 /** The next more urgent priority the policy defines (P3 → P2 in a P1-P3 policy); the most urgent stays.

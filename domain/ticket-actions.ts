@@ -1,4 +1,5 @@
 import type { TicketCommandType } from './ticket-rules';
+import { DISPATCHERS, REQUESTER, STAFF, TECHNICIANS } from './roles';
 import type { StaffRole } from './ticket-types';
 
 /**
@@ -28,9 +29,8 @@ export interface TicketActionRow {
 
 export type ActionCaller = 'requester' | StaffRole;
 
-const TECHNICIANS = ['technician', 'team_lead'] as const;
-const HANDLERS = [...TECHNICIANS, 'dispatcher', 'manager', 'admin'] as const;
-const STAFF = HANDLERS;
+/** Who handles tickets: the technicians and whoever oversees every ticket. */
+const HANDLERS: readonly StaffRole[] = [...TECHNICIANS, ...DISPATCHERS];
 
 /** In the order the matrix and OpenAPI list them. */
 export const TICKET_ACTIONS = {
@@ -93,7 +93,7 @@ export const TICKET_ACTIONS = {
   },
   cancel: {
     segment: 'cancel',
-    allow: ['requester', 'dispatcher', 'manager', 'admin'],
+    allow: [...REQUESTER, ...DISPATCHERS],
     requester: 'act',
     summary: 'Cancel',
     description: 'The requester (before resolution) or a dispatcher (with a reason) cancels.',
@@ -107,14 +107,14 @@ export const TICKET_ACTIONS = {
   },
   confirm: {
     segment: 'confirm',
-    allow: ['requester'],
+    allow: REQUESTER,
     requester: 'answer',
     summary: 'Confirm the repair and rate it',
     description: 'The requester confirms the repair with a rating 1–5 (and a comment); the ticket closes.',
   },
   reject: {
     segment: 'reject',
-    allow: ['requester'],
+    allow: REQUESTER,
     requester: 'answer',
     summary: 'Say the problem is not fixed',
     description: 'The requester says the problem is not fixed; the ticket reopens to its owner.',

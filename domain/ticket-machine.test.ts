@@ -1,11 +1,12 @@
 import { testPolicyFile } from '../test/workflows/fixtures';
-import { parseSlaPolicy, type SlaPolicy } from './sla-policy';
+import { parseSlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 import {
   applyAssignment,
   applyCommand,
   deadlines,
   nextDue,
-  openTicket,
+  openingStep,
   promisedDeadlines,
   runDue,
   type Step,
@@ -46,7 +47,7 @@ const tech2 = tech('tech2');
 const requester: Actor = { kind: 'requester', name: '张老师' };
 
 function open(priority = 'P1', p: SlaPolicy = policy): Step {
-  return openTicket({
+  return openingStep({
     number: 'R2026-000001',
     submittedAt: new Date(T0).toISOString(),
     location: {

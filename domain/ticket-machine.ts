@@ -1,5 +1,6 @@
 import { addClockTime, clockTimeBetween } from './sla-clock';
-import type { SlaPolicy } from './sla-policy';
+import { AWAITING_ACCEPT, IN_WORK } from './ticket-status';
+import type { SlaPolicy } from './sla-types';
 import { raisedPriority } from './sla-priorities';
 import type { TicketCommand } from './ticket-rules';
 import type {
@@ -63,7 +64,7 @@ const publicStaff = (s: StaffRef | null) =>
   s && { username: s.username, name: s.name, badge: s.badge, unit: s.unit };
 
 /** The state of a new ticket, with its `submitted` event and a request to dispatch it. */
-export function openTicket(input: TicketInput): Step {
+export function openingStep(input: TicketInput): Step {
   const submittedAtMs = Date.parse(input.submittedAt);
   const state: TicketState = {
     number: input.number,
@@ -111,12 +112,12 @@ export function applyAssignment(
 ): Step {
   const step: Step = { state: clone(prev), events: [], assignment: null };
   const { state } = step;
-  const inWork = state.status === 'in_progress' || state.status === 'paused';
+  const inWork = IN_WORK.includes(state.status);
   // Someone took the ticket while the rules were choosing (or it moved on, or ended): their action wins, the answer is moot.
   const stillWanted =
     request.reason === 'transfer'
-      ? state.team === request.team && (inWork || state.status === 'submitted' || state.status === 'assigned')
-      : state.status === 'submitted' || state.status === 'assigned';
+      ? state.team === request.team && (inWork || AWAITING_ACCEPT.includes(state.status))
+      : AWAITING_ACCEPT.includes(state.status);
   if (!stillWanted) return step;
   state.team = null;
   if (result.assignee) {
@@ -252,7 +253,7 @@ function applyTransfer(
 ): void {
   const { state } = step;
   const from = publicStaff(state.assignee);
-  const inWork = state.status === 'in_progress' || state.status === 'paused';
+  const inWork = IN_WORK.includes(state.status);
   if (command.to.kind === 'staff') {
     state.assignee = command.to.staff;
     if (!inWork) state.status = 'assigned';
@@ -296,8 +297,7 @@ function resolveUsedMs(state: TicketState, policy: SlaPolicy, nowMs: number): nu
 export function deadlines(state: TicketState, policy: SlaPolicy): Record<ClockName, number | null> {
   const limits = policy.priorities[state.priority];
   if (!limits) return { respond: null, resolve: null };
-  const respondOpen =
-    state.acceptedAtMs == null && (state.status === 'submitted' || state.status === 'assigned');
+  const respondOpen = state.acceptedAtMs == null && AWAITING_ACCEPT.includes(state.status);
   const respond = respondOpen
     ? addClockTime(state.submittedAtMs, limits.respondMs, limits.clock, policy.calendar)
     : null;
@@ -395,7 +395,7 @@ function escalate(step: Step, policy: SlaPolicy, clock: ClockName, nowMs: number
     emit(step, 'priority_changed', nowMs, null, { from: state.priority, to, reason: 'escalation' });
     state.priority = to;
   }
-  if (actions.includes('reassign') && (state.status === 'submitted' || state.status === 'assigned')) {
+  if (actions.includes('reassign') && AWAITING_ACCEPT.includes(state.status)) {
     const exclude = [...state.declinedBy, ...(state.assignee ? [state.assignee.username] : [])];
     step.assignment = { reason: 'escalation', team: null, exclude };
   }
@@ -410,13 +410,4 @@ function closeUnrated(step: Step, nowMs: number, dueAtMs: number): void {
     round: state.survey.round,
     dueAt: iso(dueAtMs),
   });
-}
-
-export function isTerminal(state: TicketState): boolean {
-  return state.status === 'closed' || state.status === 'cancelled';
-}
-
-/** Resolve-clock time used so far, for reports and views. */
-export function resolveClockUsed(state: TicketState, policy: SlaPolicy, nowMs: number): number {
-  return resolveUsedMs(state, policy, nowMs);
 }

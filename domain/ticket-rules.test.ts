@@ -1,4 +1,5 @@
-import { openTicket } from './ticket-machine';
+import { openingStep } from './ticket-machine';
+import { AWAITING_ACCEPT } from './ticket-status';
 import { allowedCommands, refuse, type TicketCommand, type TicketCommandType } from './ticket-rules';
 import {
   TICKET_STATUSES,
@@ -50,7 +51,7 @@ const STATUSES = TICKET_STATUSES;
 
 /** A P3 ticket in `status`: unassigned while submitted, held by tech1 from then on, owned by tech1 once accepted. */
 function ticketIn(status: TicketStatus): TicketState {
-  const { state } = openTicket({
+  const { state } = openingStep({
     number: 'R2026-000001',
     submittedAt: '2026-11-23T01:00:00Z',
     location: {
@@ -70,7 +71,7 @@ function ticketIn(status: TicketStatus): TicketState {
   });
   const { kind: _kind, roles: _roles, ...ref } = ACTORS.holder;
   if (status !== 'submitted') state.assignee = ref;
-  if (!['submitted', 'assigned'].includes(status)) state.owner = ref;
+  if (!AWAITING_ACCEPT.includes(status)) state.owner = ref;
   state.status = status;
   return state;
 }

@@ -1,4 +1,6 @@
-import type { Actor, StaffActor, StaffRef, TicketState, TicketStatus } from './ticket-types';
+import { DISPATCHERS, hasRole, TECHNICIANS } from './roles';
+import { IN_WORK, NOT_ENDED, UNRESOLVED } from './ticket-status';
+import type { Actor, StaffRef, TicketState, TicketStatus } from './ticket-types';
 
 /** A lifecycle action as the API hands it to the workflow, after input validation. */
 export type TicketCommand =
@@ -17,26 +19,29 @@ export type TicketCommand =
 
 export type TicketCommandType = TicketCommand['type'];
 
+/** The requester's answers to a resolved ticket (the survey): confirm the repair, or say it is not fixed. */
+export const REQUESTER_ANSWERS = ['confirm', 'reject'] as const satisfies readonly TicketCommandType[];
+
+/** Every command a requester may give: the answers, and cancelling a report not yet resolved. */
+export const REQUESTER_COMMANDS = [
+  ...REQUESTER_ANSWERS,
+  'cancel',
+] as const satisfies readonly TicketCommandType[];
+
 export type TransferTarget = { kind: 'staff'; staff: StaffRef } | { kind: 'team'; team: string };
 
 /** Why a command was refused: `forbidden` maps to HTTP 403, `conflict` to 409, `invalid` to 422. */
 export type Refusal = { code: 'forbidden' | 'conflict' | 'invalid'; message: string };
 
-const ACTIVE: readonly TicketStatus[] = ['submitted', 'assigned', 'in_progress', 'paused'];
-
 const forbidden = (message: string): Refusal => ({ code: 'forbidden', message });
 const conflict = (message: string): Refusal => ({ code: 'conflict', message });
 const invalid = (message: string): Refusal => ({ code: 'invalid', message });
 
-function hasRole(actor: Actor, ...roles: StaffActor['roles']): boolean {
-  return actor.kind === 'staff' && actor.roles.some((role) => roles.includes(role));
-}
-
 /** Dispatchers, managers and admins act on any ticket; a team lead on tickets held or owned in their team. */
 export function hasDeskAuthority(actor: Actor, state: TicketState): boolean {
   if (actor.kind !== 'staff') return false;
-  if (hasRole(actor, 'dispatcher', 'manager', 'admin')) return true;
-  if (!hasRole(actor, 'team_lead') || actor.teamCode == null) return false;
+  if (hasRole(actor, DISPATCHERS)) return true;
+  if (!hasRole(actor, ['team_lead']) || actor.teamCode == null) return false;
   const teams = [state.assignee?.teamCode, state.owner?.teamCode, state.team];
   return teams.includes(actor.teamCode);
 }
@@ -74,7 +79,7 @@ export function refuse(
       return refuseTransfer(state, command, actor);
     case 'note':
       if (actor.kind !== 'staff') return forbidden('Only staff can add notes.');
-      return requireStatus(state, [...ACTIVE, 'resolved'], 'add a note') ?? requireText(command.note, 'note');
+      return requireStatus(state, NOT_ENDED, 'add a note') ?? requireText(command.note, 'note');
     case 'on_site':
       if (!isOwnerOrHolder(actor, state))
         return forbidden('Only the technician holding this ticket can record arrival.');
@@ -90,10 +95,7 @@ export function refuse(
     case 'resolve':
       if (!isOwnerOrHolder(actor, state))
         return forbidden('Only the technician holding this ticket can resolve it.');
-      return (
-        requireStatus(state, ['in_progress', 'paused'], 'resolve') ??
-        requireText(command.resolution, 'resolution note')
-      );
+      return requireStatus(state, IN_WORK, 'resolve') ?? requireText(command.resolution, 'resolution note');
     case 'confirm':
       if (actor.kind !== 'requester') return forbidden('Only the requester can confirm the repair.');
       if (!Number.isInteger(command.rating) || command.rating < 1 || command.rating > 5)
@@ -111,12 +113,12 @@ export function refuse(
       if (!priorities.includes(command.priority))
         return invalid(`Unknown priority ${command.priority}; expected one of ${priorities.join(', ')}.`);
       if (command.priority === state.priority) return conflict(`The ticket is already ${command.priority}.`);
-      return requireStatus(state, ACTIVE, 'change the priority') ?? requireText(command.reason, 'reason');
+      return requireStatus(state, UNRESOLVED, 'change the priority') ?? requireText(command.reason, 'reason');
   }
 }
 
 function refuseAccept(state: TicketState, actor: Actor): Refusal | null {
-  if (!hasRole(actor, 'technician', 'team_lead')) return forbidden('Only a technician can accept a ticket.');
+  if (!hasRole(actor, TECHNICIANS)) return forbidden('Only a technician can accept a ticket.');
   if (state.status === 'submitted') return null;
   if (state.status !== 'assigned') return conflict(`Cannot accept: the ticket is ${state.status}.`);
   return isHolder(actor, state)
@@ -131,7 +133,7 @@ function refuseTransfer(
 ): Refusal | null {
   if (!isHolder(actor, state) && !hasDeskAuthority(actor, state))
     return forbidden('Only the technician holding this ticket, a team lead or a dispatcher can transfer it.');
-  const statusRefusal = requireStatus(state, ACTIVE, 'transfer');
+  const statusRefusal = requireStatus(state, UNRESOLVED, 'transfer');
   if (statusRefusal) return statusRefusal;
   if (command.to.kind === 'staff' && command.to.staff.username === state.assignee?.username)
     return conflict(`The ticket is already with ${command.to.staff.name}.`);
@@ -144,11 +146,10 @@ function refuseCancel(
   actor: Actor,
 ): Refusal | null {
   if (actor.kind === 'staff') {
-    if (!hasRole(actor, 'dispatcher', 'manager', 'admin'))
-      return forbidden('Only a dispatcher can cancel a ticket.');
-    return requireStatus(state, ACTIVE, 'cancel') ?? requireText(command.reason, 'reason');
+    if (!hasRole(actor, DISPATCHERS)) return forbidden('Only a dispatcher can cancel a ticket.');
+    return requireStatus(state, UNRESOLVED, 'cancel') ?? requireText(command.reason, 'reason');
   }
-  return requireStatus(state, ACTIVE, 'cancel');
+  return requireStatus(state, UNRESOLVED, 'cancel');
 }
 
 /** The commands this actor could run now, for pages that show only the buttons that work. */

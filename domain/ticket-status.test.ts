@@ -1,5 +1,5 @@
 import { TICKET_STATUSES } from './ticket-types';
-import { AWAITING_ACCEPT, ENDED, HELD, NOT_ENDED, UNRESOLVED, sqlList } from './ticket-status';
+import { AWAITING_ACCEPT, ENDED, HELD, IN_WORK, NOT_ENDED, UNRESOLVED, sqlList } from './ticket-status';
 
 describe('status groups', () => {
   test('when the groups are put together, then every status is either not ended or ended, never both', () => {
@@ -9,6 +9,7 @@ describe('status groups', () => {
 
   test('when work awaits acceptance or is held, then it is unresolved', () => {
     for (const s of [...AWAITING_ACCEPT, ...HELD]) expect(UNRESOLVED).toContain(s);
+    expect([...AWAITING_ACCEPT, ...IN_WORK].sort()).toEqual([...UNRESOLVED].sort());
     expect(UNRESOLVED).not.toContain('resolved');
   });
 

@@ -11,6 +11,9 @@ export const AWAITING_ACCEPT: readonly TicketStatus[] = ['submitted', 'assigned'
 /** Someone holds the work: it counts against that technician's load. */
 export const HELD: readonly TicketStatus[] = ['assigned', 'in_progress', 'paused'];
 
+/** Accepted and not yet resolved: someone works on it (or has paused it), so the resolve clock is its measure. */
+export const IN_WORK: readonly TicketStatus[] = ['in_progress', 'paused'];
+
 /** Work not yet resolved: dispatch, escalation and the "open" figures count these. */
 export const UNRESOLVED: readonly TicketStatus[] = ['submitted', 'assigned', 'in_progress', 'paused'];
 

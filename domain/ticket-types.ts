@@ -1,4 +1,4 @@
-import type { SlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 
 /** Lifecycle states, as in DESIGN.md: submitted → assigned → in_progress ⇄ paused → resolved → closed. */
 export type TicketStatus =
@@ -14,15 +14,6 @@ export const TICKET_STATUSES: readonly TicketStatus[] = [
   'closed',
   'cancelled',
 ];
-
-export const OPEN_STATUSES: readonly TicketStatus[] = [
-  'submitted',
-  'assigned',
-  'in_progress',
-  'paused',
-  'resolved',
-];
-export const TERMINAL_STATUSES: readonly TicketStatus[] = ['closed', 'cancelled'];
 
 export type StaffRole = 'technician' | 'team_lead' | 'dispatcher' | 'manager' | 'admin';
 export const STAFF_ROLES: readonly StaffRole[] = [

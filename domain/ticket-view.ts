@@ -1,4 +1,4 @@
-import type { SlaPolicy } from './sla-policy';
+import type { SlaPolicy } from './sla-types';
 import { deadlines, promisedDeadlines } from './ticket-machine';
 import type { PublicStaff, StaffRef, TicketState, TicketView } from './ticket-types';
 

@@ -2,10 +2,10 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { attentionSummary, markAttention } from '../activities/attention';
 import { withClient } from '../db/pool';
-import { openTicket } from '../domain/ticket-machine';
+import { openingStep } from '../domain/ticket-machine';
 import type { TicketInput } from '../domain/ticket-types';
 import { ticketWorkflowId } from '../workflows/ticket-contract';
-import { ticketStartInput } from './ticket-start';
+import { ticketStartInput } from './workflow-history';
 
 export interface StuckScanDeps {
   pool: Pool;
@@ -59,7 +59,7 @@ async function markNotOpened(deps: StuckScanDeps): Promise<string[]> {
   );
   for (const row of rows) {
     const { reason, input } = await openingStatus(deps.temporal, row.number);
-    const summary = input ? attentionSummary(openTicket(input).state) : {};
+    const summary = input ? attentionSummary(openingStep(input).state) : {};
     const minutes = Math.max(1, Math.round(row.waited_s / 60));
     await markAttention(
       deps.pool,

@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import type { Config } from '../config/env';
-import type { SlaPolicy } from '../domain/sla-policy';
+import type { SlaPolicy } from '../domain/sla-types';
 import { createNotificationRenderer } from '../lib/notification-renderer';
 import { trackingUrl } from '../lib/tracking-token';
 

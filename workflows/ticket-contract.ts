@@ -4,6 +4,7 @@ import { TICKET_ACTION_NAMES } from '../domain/ticket-actions';
 import type { TicketCommand, TicketCommandType } from '../domain/ticket-rules';
 import type { Actor, TicketEvent, TicketState, TicketStatus, TicketView } from '../domain/ticket-types';
 
+/** The task queue ticket workflows run on, unless `ECHODESK_TASK_QUEUE` names another (config/env.ts). */
 export const TICKET_TASK_QUEUE = 'echodesk-tickets';
 
 /** Workflow IDs come from the business key, so a number can never run twice. */

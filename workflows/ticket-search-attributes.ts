@@ -3,19 +3,24 @@ import {
   SearchAttributeType,
   type SearchAttributeUpdatePair,
 } from '@temporalio/common';
+import { TICKET_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import type { TicketState } from '../domain/ticket-types';
 
-/** Typed keys of the search attributes listed in domain/search-attributes.ts, so operators can list tickets in Temporal. */
-export const TicketSearchAttributes = {
-  status: defineSearchAttributeKey('EchodeskStatus', SearchAttributeType.KEYWORD),
-  priority: defineSearchAttributeKey('EchodeskPriority', SearchAttributeType.KEYWORD),
-  owner: defineSearchAttributeKey('EchodeskOwner', SearchAttributeType.KEYWORD),
-  assignee: defineSearchAttributeKey('EchodeskAssignee', SearchAttributeType.KEYWORD),
-  building: defineSearchAttributeKey('EchodeskBuilding', SearchAttributeType.KEYWORD),
-  unit: defineSearchAttributeKey('EchodeskUnit', SearchAttributeType.KEYWORD),
-  category: defineSearchAttributeKey('EchodeskCategory', SearchAttributeType.KEYWORD),
-  breached: defineSearchAttributeKey('EchodeskBreached', SearchAttributeType.BOOL),
-} as const;
+type Attributes = typeof TICKET_SEARCH_ATTRIBUTES;
+type SdkType<T extends 'Keyword' | 'Bool'> = T extends 'Bool'
+  ? typeof SearchAttributeType.BOOL
+  : typeof SearchAttributeType.KEYWORD;
+
+const sdkKey = <T extends 'Keyword' | 'Bool'>(attribute: { name: string; type: T }) =>
+  defineSearchAttributeKey(
+    attribute.name,
+    (attribute.type === 'Bool' ? SearchAttributeType.BOOL : SearchAttributeType.KEYWORD) as SdkType<T>,
+  );
+
+/** Typed keys of the search attributes of domain/search-attributes.ts, so operators can list tickets in Temporal. */
+export const TicketSearchAttributes = Object.fromEntries(
+  Object.entries(TICKET_SEARCH_ATTRIBUTES).map(([field, attribute]) => [field, sdkKey(attribute)]),
+) as { [F in keyof Attributes]: ReturnType<typeof sdkKey<Attributes[F]['type']>> };
 
 /** The ticket's search attributes now; null values remove an attribute (no owner yet, for example). */
 export function ticketSearchAttributes(state: TicketState): SearchAttributeUpdatePair[] {

@@ -15,14 +15,14 @@ import {
   applyAssignment,
   applyCommand,
   deadlines,
-  isTerminal,
   nextDue,
-  openTicket,
+  openingStep,
   runDue,
   type AssignmentRequest,
   type Step,
 } from '../domain/ticket-machine';
 import { refuse, type Refusal, type TicketCommand } from '../domain/ticket-rules';
+import { isEnded } from '../domain/ticket-status';
 import type { Actor, TicketEvent, TicketInput, TicketState } from '../domain/ticket-types';
 import { toView } from '../domain/ticket-view';
 import { ticketSearchAttributes } from './ticket-search-attributes';
@@ -40,7 +40,7 @@ const { recordTicket, assignTicket, flagTicket } = proxyActivities<Activities>({
   retry,
 });
 /** The opening runs inside the first workflow task: one task and no activity tasks for the server to route. */
-const { openTicket: openTicketActivity } = proxyLocalActivities<Activities>({
+const { openTicket } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry,
 });
@@ -61,7 +61,7 @@ const refusalFailure = (refusal: Refusal): ApplicationFailure =>
 export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome> {
   const { policy } = input;
   const priorities = Object.keys(policy.priorities);
-  const opened = openTicket(input);
+  const opened = openingStep(input);
   let state: TicketState = opened.state;
   let unpersisted: TicketEvent[] = opened.events;
   let assignment: AssignmentRequest | null = opened.assignment;
@@ -155,7 +155,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
     opening = true;
     // A retried first task gets the first attempt's answer and instant back: apply those, as the write did.
     try {
-      const answer = await openTicketActivity({
+      const answer = await openTicket({
         dispatch: dispatchInput(request, Date.now()),
         request,
         state,
@@ -219,7 +219,7 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       working = false;
       continue;
     }
-    if (isTerminal(state)) break;
+    if (isEnded(state.status)) break;
     const due = nextDue(state, policy);
     const woken = await wakeOn(
       () => unpersisted.length > 0 || assignment != null,

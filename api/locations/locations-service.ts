@@ -108,10 +108,3 @@ export function locationQrPng(publicUrl: string, code: string, width = 480): Pro
 export function locationQrDataUrl(publicUrl: string, code: string): Promise<string> {
   return QRCode.toDataURL(reportUrl(publicUrl, code), { errorCorrectionLevel: 'M', margin: 1, width: 320 });
 }
-
-/** "主校区 信息楼 3层 301" style name of a place, from its non-empty parts. */
-export function placeParts(location: Pick<Location, 'campus' | 'building' | 'floor' | 'room'>): string[] {
-  return [location.campus, location.building, location.floor, location.room].filter(
-    (part): part is string => part != null && part !== '',
-  );
-}

@@ -1,5 +1,6 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { Lang, StaffActor, StaffRole } from '../../domain/ticket-types';
+import { hasRole, MANAGERS } from '../../domain/authz';
+import type { Lang, StaffActor } from '../../domain/ticket-types';
 import type { Translate } from '../../lib/i18n';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../http/errors';
@@ -17,9 +18,6 @@ export const pageT = (res: Response): Translate => res.locals.t as Translate;
 export const pageStaff = (res: Response): StaffActor | undefined =>
   res.locals.staff as StaffActor | undefined;
 
-export const hasRole = (staff: StaffActor | undefined, ...roles: StaffRole[]): boolean =>
-  staff != null && staff.roles.some((role) => roles.includes(role));
-
 /** The signed-in staff member, or a redirect to the login page that comes back here. */
 export function requirePageStaff(req: Request, res: Response): StaffActor | null {
   const staff = pageStaff(res);
@@ -31,7 +29,7 @@ export function requirePageStaff(req: Request, res: Response): StaffActor | null
 export function requireManager(req: Request, res: Response): StaffActor | null {
   const staff = requirePageStaff(req, res);
   if (!staff) return null;
-  if (!hasRole(staff, 'manager', 'admin'))
+  if (!hasRole(staff, MANAGERS))
     throw AppError.forbidden('Manager views are for managers and administrators.');
   return staff;
 }

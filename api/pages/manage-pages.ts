@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { decide, type OperationId } from '../../domain/authz';
+import { placeName } from '../../domain/place';
 import { TICKET_STATUSES, type StaffActor } from '../../domain/ticket-types';
 import { verifyCsrf } from '../http/csrf';
 import { AppError } from '../http/errors';
@@ -12,7 +13,6 @@ import {
   locationQrDataUrl,
   locationQrPng,
   NewLocationBody,
-  placeParts,
   reportUrl,
   requireLocation,
 } from '../locations/locations-service';
@@ -163,7 +163,7 @@ export function managePages(deps: PageDeps): Router {
         title: t('locations.title'),
         locations: locations.map((l) => ({
           ...l,
-          place: placeParts(l).join(' '),
+          place: placeName(l),
           kindName: labelOr(t, `kind.${l.kind}`, l.kind),
         })),
         buildings,

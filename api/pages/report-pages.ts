@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { isTrackingToken, trackingToken, trackingUrl } from '../../lib/tracking-token';
 import { verifyCsrf } from '../http/csrf';
 import { AppError } from '../http/errors';
-import { findLocation, placeParts } from '../locations/locations-service';
+import { placeName } from '../../domain/place';
+import { findLocation } from '../locations/locations-service';
 import { requestLimit } from '../http/rate-limits';
 import { NewTicketBody, RequesterInput, TicketNumber } from '../tickets/schemas';
 import { categoryFitsPlace, submitTicket } from '../tickets/submit-ticket';
@@ -56,8 +57,7 @@ export function reportPages(deps: PageDeps): Router {
     const location = /^[A-Z0-9][A-Z0-9-]{1,39}$/.test(code) ? await findLocation(deps.pool, code) : undefined;
     const t = pageT(res);
     if (!location) return deps.render(res, 'report-unknown', { code: req.params.code }, 404);
-    if (!location.active)
-      return deps.render(res, 'report-inactive', { place: placeParts(location).join(' ') }, 410);
+    if (!location.active) return deps.render(res, 'report-inactive', { place: placeName(location) }, 410);
     const lang = pageLang(res);
     const [categories, open] = await Promise.all([
       listCategories(deps.pool),
@@ -179,7 +179,7 @@ export function reportPages(deps: PageDeps): Router {
     deps.render(res, 'followed', {
       title: t('follow.done_title'),
       number: ticket.number,
-      place: placeParts(location).join(' '),
+      place: placeName(location),
       notified: contact.data.email != null,
       back: `/r/${location.code}`,
     });

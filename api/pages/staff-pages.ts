@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { isRequesterAccount } from '../../domain/authz';
+import { DESK, hasRole, isRequesterAccount, MANAGERS } from '../../domain/authz';
 import type { Lang } from '../../domain/ticket-types';
 import { verifyCsrf } from '../http/csrf';
 import { AppError } from '../http/errors';
@@ -13,7 +13,6 @@ import { listPhotoIds, loadPhoto, sendPhoto } from '../tickets/uploads';
 import {
   field,
   formBody,
-  hasRole,
   pageLang,
   rawField,
   pageT,
@@ -92,7 +91,7 @@ export function staffPages(deps: PageDeps): Router {
         parsed.data.username,
         parsed.data.password,
       );
-      const home = hasRole({ ...user, kind: 'staff' }, 'manager', 'admin') ? '/manage' : '/staff';
+      const home = hasRole(user, MANAGERS) ? '/manage' : '/staff';
       res.redirect(303, safeNext(field(req.body, 'next'), home));
     } catch (err) {
       if (err instanceof AppError && err.status === 401)
@@ -112,7 +111,7 @@ export function staffPages(deps: PageDeps): Router {
     if (isRequesterAccount(staff.roles)) throw AppError.forbidden('The staff console is for staff.');
     const t = pageT(res);
     const lang = pageLang(res);
-    const dispatcher = hasRole(staff, 'dispatcher', 'team_lead', 'manager', 'admin');
+    const dispatcher = hasRole(staff, DESK);
     const [mine, unassigned, attention] = await Promise.all([
       myQueue(deps.pool, staff.username),
       dispatcher ? unassignedQueue(deps.pool) : Promise.resolve([]),
@@ -154,7 +153,7 @@ export function staffPages(deps: PageDeps): Router {
         technicians: techs.filter((s) => s.username !== ticket.assignee?.username),
         teams: teamList.map((team) => ({ code: team.code, name: lang === 'en' ? team.nameEn : team.name })),
         priorities: Object.keys(deps.policy.priorities).filter((p) => p !== ticket.priority),
-        historyHref: hasRole(staff, 'manager', 'admin') ? `/manage/tickets/${number}/history` : null,
+        historyHref: hasRole(staff, MANAGERS) ? `/manage/tickets/${number}/history` : null,
         attention: (ticket.attention ?? []).map((mark) => ({
           kind: t(`attention.${mark.kind}`),
           reason: mark.reason,

@@ -3,7 +3,7 @@ import type { Lang, PublicStaff } from '../../domain/ticket-types';
 import { isTrackingToken } from '../../lib/tracking-token';
 import { verifyCsrf } from '../http/csrf';
 import { AppError } from '../http/errors';
-import { placeParts } from '../locations/locations-service';
+import { placeName } from '../../domain/place';
 import { REQUESTER_ACTIONS, type TicketAction } from '../../domain/ticket-actions';
 import { ACTION_API } from '../tickets/actions';
 import { getTicket, type TicketDetail } from '../tickets/read-ticket';
@@ -38,7 +38,7 @@ export function ticketModel(
     open: NOT_ENDED.includes(ticket.status),
     priority: ticket.priority,
     category: ticket.categoryName[lang],
-    place: placeParts(ticket.location).join(' '),
+    place: placeName(ticket.location),
     description: ticket.description,
     requesterName: ticket.requester.name,
     holder: person(ticket.assignee),

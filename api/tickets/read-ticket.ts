@@ -7,11 +7,11 @@ import {
   type AttentionMark,
 } from '../../db/repositories/tickets';
 import { canActOn, canSeeTicket, ticketScope } from '../../domain/authz';
-import { openTicket } from '../../domain/ticket-machine';
+import { openingStep } from '../../domain/ticket-machine';
 import { allowedCommands } from '../../domain/ticket-rules';
 import type { Actor, StaffActor, TicketEvent, TicketState, TicketView } from '../../domain/ticket-types';
 import { toView } from '../../domain/ticket-view';
-import { ticketStartInput } from '../../lib/ticket-start';
+import { ticketStartInput } from '../../lib/workflow-history';
 import { ticketStateQuery, ticketWorkflowId } from '../../workflows/ticket-contract';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../http/errors';
@@ -83,7 +83,7 @@ async function openingFromStart(deps: ApiDeps, number: string, queryError: unkno
         cause: queryError,
       },
     );
-  const opened = openTicket(input);
+  const opened = openingStep(input);
   return { state: opened.state, view: toView(opened.state, input.policy, Date.now()), events: opened.events };
 }
 

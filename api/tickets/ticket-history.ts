@@ -3,7 +3,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { queryOne } from '../../db/pool';
-import { openingRecordFromHistory } from '../../activities/open-ticket';
+import { openingRecordFromHistory, startInputOf } from '../../lib/workflow-history';
 import type { Actor, EventActor, TicketEvent, TicketInput } from '../../domain/ticket-types';
 import type { TicketCommand } from '../../domain/ticket-rules';
 import { ticketWorkflowId } from '../../workflows/ticket-contract';
@@ -104,8 +104,7 @@ export function toTimeline(events: HistoryEvent[]): HistoryEntry[] {
     // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check
     switch (event.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-        input = decode(event.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]) as
-          TicketInput | undefined;
+        input = startInputOf(event);
         entry('workflow_started', 'The ticket workflow started.', {
           workflowType: event.workflowExecutionStartedEventAttributes?.workflowType?.name,
         });

@@ -1,6 +1,6 @@
 import type { Pool } from '../../db/pool';
 import { parseSlaPolicy } from '../../domain/sla-policy';
-import { openTicket } from '../../domain/ticket-machine';
+import { openingStep } from '../../domain/ticket-machine';
 import type { StaffRef, TicketInput } from '../../domain/ticket-types';
 import { toView } from '../../domain/ticket-view';
 
@@ -54,7 +54,12 @@ function templates(): { state: string; view: string } {
     priority: 'P2',
     policy,
   };
-  const state = { ...openTicket(input).state, status: 'in_progress' as const, assignee: tech2, owner: tech2 };
+  const state = {
+    ...openingStep(input).state,
+    status: 'in_progress' as const,
+    assignee: tech2,
+    owner: tech2,
+  };
   return {
     state: JSON.stringify(state),
     view: JSON.stringify(toView(state, policy, Date.parse(YEAR_START))),

@@ -1,3 +1,5 @@
+import { isEnded, UNRESOLVED } from '../../domain/ticket-status';
+import type { TicketStatus } from '../../domain/ticket-types';
 import { sleep } from '../lib/stats';
 
 /** One ticket's planned path through its lifecycle; every path ends closed or cancelled. */
@@ -21,7 +23,7 @@ interface Receipt {
 }
 
 interface TicketBody {
-  status: string;
+  status: TicketStatus;
   assignee: { username: string } | null;
   events: { seq: number; type: string }[];
 }
@@ -36,7 +38,7 @@ interface Step {
   by: Actor;
   body?: (ticket: TicketBody) => Record<string, unknown>;
   /** Statuses in which the action can be tried; in others the driver waits. */
-  when: readonly string[];
+  when: readonly TicketStatus[];
 }
 
 const step = (
@@ -44,7 +46,7 @@ const step = (
   event: string,
   count: number,
   by: Actor,
-  when: readonly string[],
+  when: readonly TicketStatus[],
   body?: Step['body'],
 ): Step => ({
   action,
@@ -93,16 +95,7 @@ const PLANS: Record<Scenario, Step[]> = {
     confirm,
   ],
   expire: [accept, resolve(1), step(null, 'closed', 1, 'holder', [])],
-  cancel: [
-    step(
-      'cancel',
-      'cancelled',
-      1,
-      'requester',
-      ['submitted', 'assigned', 'in_progress', 'paused'],
-      () => ({}),
-    ),
-  ],
+  cancel: [step('cancel', 'cancelled', 1, 'requester', UNRESOLVED, () => ({}))],
 };
 
 export interface DriverOptions {
@@ -123,8 +116,6 @@ export interface TicketOutcome {
   retries: number;
   error?: string;
 }
-
-const TERMINAL = ['closed', 'cancelled'];
 
 /** Drives one ticket over HTTP through its scenario, retrying through crashes and restarts; never throws. */
 export async function driveTicket(
@@ -190,7 +181,7 @@ export async function driveTicket(
         const ticket = got.body;
         outcome.status = ticket.status;
         if (ticket.events.filter((e) => e.type === s.event).length >= s.count) break;
-        if (TERMINAL.includes(ticket.status)) return outcome;
+        if (isEnded(ticket.status)) return outcome;
         if (!s.action || !s.when.includes(ticket.status)) {
           await sleep(500);
           continue;
@@ -208,7 +199,7 @@ export async function driveTicket(
       const got = await call<TicketBody>('GET', path, dispatcher);
       if (got?.status === 200) {
         outcome.status = got.body.status;
-        if (TERMINAL.includes(got.body.status)) return outcome;
+        if (isEnded(got.body.status)) return outcome;
       }
       if (Date.now() > opts.deadlineMs) throw new Error('never reached an end');
       await sleep(500);

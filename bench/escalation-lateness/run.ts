@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { parseSlaPolicy, type SlaPolicy } from '../../domain/sla-policy';
+import { parseSlaPolicy } from '../../domain/sla-policy';
+import type { SlaPolicy } from '../../domain/sla-types';
 import { TICKET_TASK_QUEUE, ticketWorkflowId } from '../../workflows/ticket-contract';
 import { formatMeter, ProcessMeter, runMain, spawnTs, stopChild, waitForMessage } from '../lib/proc';
 import { bundleWorkflowsToFile, startBenchStack, TEMPORAL_SQLITE_PRAGMAS } from '../lib/stack';

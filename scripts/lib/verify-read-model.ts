@@ -10,7 +10,7 @@ import {
   upsertTicketRow,
   type RecordTicketInput,
 } from '../../activities/record-ticket';
-import { openingRecordFromHistory } from '../../activities/open-ticket';
+import { openingRecordFromHistory, startInputOf } from '../../lib/workflow-history';
 import { withTransaction } from '../../db/pool';
 import type { TicketEvent, TicketInput } from '../../domain/ticket-types';
 import { ticketWorkflowId } from '../../workflows/ticket-contract';
@@ -151,8 +151,7 @@ async function readWorkflowRecord(
   const completed = new Set<number>();
   let input: TicketInput | undefined;
   for (const event of history.events ?? []) {
-    const started = event.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    if (started) input = defaultPayloadConverter.fromPayload<TicketInput>(started);
+    input = startInputOf(event) ?? input;
     const opened = openingRecordFromHistory(event, input);
     if (opened) {
       // The opening's local activity wrote this snapshot; its marker exists only once it completed.

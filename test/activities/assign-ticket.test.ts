@@ -1,4 +1,4 @@
-import { assignTicket, type AssignTicketInput } from '../../activities/assign-ticket';
+import { chooseAndRecordAssignee, type AssignTicketInput } from '../../activities/assign-ticket';
 import { withTransaction, type Pool } from '../../db/pool';
 import type { AssignmentResult } from '../../domain/ticket-machine';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -84,7 +84,7 @@ describe('assignTicket activity (real PostgreSQL)', () => {
       timezone: 'Asia/Shanghai',
       ...overrides,
     };
-    return withTransaction(db.pool, (client) => assignTicket(client, input));
+    return withTransaction(db.pool, (client) => chooseAndRecordAssignee(client, input));
   }
 
   test('when only one technician has the category skill, then they are chosen, with their badge and unit', async () => {

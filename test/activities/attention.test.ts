@@ -4,7 +4,7 @@ import { createActivities, type Activities, type RecordTicketInput } from '../..
 import { classifyActivityError, guarded } from '../../activities/attention';
 import { seedDemoData } from '../../db/seed';
 import { PERMANENT_FAILURE_TYPE } from '../../domain/attention';
-import { deadlines, openTicket } from '../../domain/ticket-machine';
+import { deadlines, openingStep } from '../../domain/ticket-machine';
 import { toView } from '../../domain/ticket-view';
 import { createNotificationRenderer } from '../../lib/notification-renderer';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -84,7 +84,7 @@ describe('activities and tickets that cannot make progress (real PostgreSQL)', (
       },
     ]);
 
-    const opened = openTicket(ticketInput(number, { policy: testPolicy }));
+    const opened = openingStep(ticketInput(number, { policy: testPolicy }));
     const input: RecordTicketInput = {
       state: opened.state,
       view: toView(opened.state, testPolicy, Date.now()),
@@ -97,7 +97,7 @@ describe('activities and tickets that cannot make progress (real PostgreSQL)', (
 
   test('when a ticket carries text PostgreSQL refuses, then the write stores it cleaned instead of failing', async () => {
     const number = 'R2026-000003';
-    const opened = openTicket(
+    const opened = openingStep(
       ticketInput(number, {
         policy: testPolicy,
         description: '打印机\u0000卡纸\ud800',
@@ -124,7 +124,7 @@ describe('activities and tickets that cannot make progress (real PostgreSQL)', (
 
   test('when the workflow reports a step failed for good, then the ticket is marked with the step and a summary', async () => {
     const number = 'R2026-000004';
-    const opened = openTicket(ticketInput(number, { policy: testPolicy }));
+    const opened = openingStep(ticketInput(number, { policy: testPolicy }));
     await new MockActivityEnvironment().run(activities.flagTicket, {
       number,
       kind: 'failed' as const,

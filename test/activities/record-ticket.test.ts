@@ -12,7 +12,7 @@ import {
   applyAssignment,
   applyCommand,
   deadlines,
-  openTicket,
+  openingStep,
   runDue,
   type Step,
 } from '../../domain/ticket-machine';
@@ -78,7 +78,7 @@ describe('recordTicket activity (real PostgreSQL)', () => {
   function opened() {
     counter += 1;
     const number = `R2026-${String(counter).padStart(6, '0')}`;
-    const open = openTicket(ticketInput(number, { submittedAt: new Date(T0).toISOString(), policy }));
+    const open = openingStep(ticketInput(number, { submittedAt: new Date(T0).toISOString(), policy }));
     const assigned = applyAssignment(open.state, open.assignment!, { assignee: tech1Ref, reason: 'r' }, T0);
     return { number, state: assigned.state, first: batch(assigned.state, [open, assigned], T0) };
   }
@@ -213,7 +213,7 @@ describe('recordTicket activity (real PostgreSQL)', () => {
   test('when a ticket is opened, then dispatch and the first write land together, and a retry (even later) gets the first answer and instant back', async () => {
     counter += 1;
     const number = `R2026-${String(counter).padStart(6, '0')}`;
-    const open = openTicket(ticketInput(number, { submittedAt: new Date(T0).toISOString(), policy }));
+    const open = openingStep(ticketInput(number, { submittedAt: new Date(T0).toISOString(), policy }));
     const input: OpenTicketInput = {
       dispatch: {
         number,

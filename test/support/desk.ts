@@ -8,7 +8,8 @@ import {
 import { startApiServer, type RunningApi } from '../../api/server';
 import { loadConfig, type Config } from '../../config/env';
 import { seedDemoData } from '../../db/seed';
-import { parseSlaPolicy, type SlaPolicy } from '../../domain/sla-policy';
+import { parseSlaPolicy } from '../../domain/sla-policy';
+import type { SlaPolicy } from '../../domain/sla-types';
 import { createTicketWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
 import { createDevServerEnv } from './temporal';

@@ -1,4 +1,5 @@
-import { parseSlaPolicy, type SlaPolicy } from '../../domain/sla-policy';
+import { parseSlaPolicy } from '../../domain/sla-policy';
+import type { SlaPolicy } from '../../domain/sla-types';
 import type { RequesterActor, StaffActor, TicketInput } from '../../domain/ticket-types';
 
 /** The design's policy file, with a 24x7 P1 so tests can reason in plain hours; a fresh copy to vary. */

@@ -16,7 +16,7 @@ import type {
 } from '../../activities';
 import type { Dispatched } from '../../activities/assign-ticket';
 import { openTicketWith } from '../../activities/open-ticket';
-import type { SlaPolicy } from '../../domain/sla-policy';
+import type { SlaPolicy } from '../../domain/sla-types';
 import type { AssignmentResult } from '../../domain/ticket-machine';
 import type { TicketCommand } from '../../domain/ticket-rules';
 import type { Actor, StaffRef, TicketEvent, TicketInput, TicketState } from '../../domain/ticket-types';
