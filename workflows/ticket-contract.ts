@@ -37,22 +37,12 @@ const actionUpdate = <T extends TicketCommandType>(name: T): TicketUpdate<T> =>
 
 /**
  * Every staff or requester action is an update, one per row of the actions table
- * (domain/ticket-actions.ts): validated synchronously, refused ones never enter history.
+ * (domain/ticket-actions.ts), named as the action: validated synchronously, refused ones never enter history.
  */
-export const ticketCommandUpdates: { [T in TicketCommandType]: TicketUpdate<T> } = {
-  accept: actionUpdate('accept'),
-  decline: actionUpdate('decline'),
-  transfer: actionUpdate('transfer'),
-  note: actionUpdate('note'),
-  on_site: actionUpdate('on_site'),
-  pause: actionUpdate('pause'),
-  resume: actionUpdate('resume'),
-  resolve: actionUpdate('resolve'),
-  cancel: actionUpdate('cancel'),
-  priority: actionUpdate('priority'),
-  confirm: actionUpdate('confirm'),
-  reject: actionUpdate('reject'),
-};
+export const ticketCommandUpdates = Object.fromEntries(
+  TICKET_ACTION_NAMES.map((name) => [name, actionUpdate(name)]),
+  // Built from the table's names, so each action's entry is its own update: the mapped type states it.
+) as { [T in TicketCommandType]: TicketUpdate<T> };
 
 /**
  * Every action's update as one handler shape, for the workflow to register: a handler that takes any
