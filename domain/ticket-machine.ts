@@ -1,67 +1,26 @@
-import { addClockTime, clockTimeBetween } from './sla-clock';
-import { AWAITING_ACCEPT, IN_WORK } from './ticket-status';
 import type { SlaPolicy } from './sla-types';
-import { raisedPriority } from './sla-priorities';
+import { stopResolveClock } from './ticket-clocks';
 import type { TicketCommand } from './ticket-rules';
-import type {
-  Actor,
-  ClockName,
-  EventActor,
-  StaffRef,
-  TicketEvent,
-  TicketEventType,
-  TicketInput,
-  TicketState,
-} from './ticket-types';
+import { AWAITING_ACCEPT, IN_WORK } from './ticket-status';
+import {
+  clone,
+  emit,
+  publicStaff,
+  staffRef,
+  type AssignmentRequest,
+  type AssignmentResult,
+  type Step,
+} from './ticket-step';
+import type { Actor, TicketInput, TicketState } from './ticket-types';
 
-/** A request for the dispatch rules to pick a holder (on submission, decline, transfer to a team, escalation). */
-export interface AssignmentRequest {
-  reason: 'submitted' | 'declined' | 'transfer' | 'escalation';
-  team: string | null;
-  exclude: string[];
-}
-
-export interface AssignmentResult {
-  assignee: StaffRef | null;
-  reason: string;
-}
-
-/** The outcome of one step: the new state, the events it produced, and whether the dispatch rules must run. */
-export interface Step {
-  state: TicketState;
-  events: TicketEvent[];
-  assignment: AssignmentRequest | null;
-}
-
-const clone = (state: TicketState): TicketState => JSON.parse(JSON.stringify(state)) as TicketState;
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** Records an event on a step, numbering it after the ticket's last event. */
-function emit(
-  step: Step,
-  type: TicketEventType,
-  atMs: number,
-  actor: Actor | null,
-  data: Record<string, unknown> = {},
-): void {
-  step.state.seq += 1;
-  step.events.push({ seq: step.state.seq, type, at: iso(atMs), actor: actor && eventActor(actor), data });
-}
-
-export function eventActor(actor: Actor): EventActor {
-  return actor.kind === 'staff'
-    ? { kind: 'staff', username: actor.username, name: actor.name, badge: actor.badge, unit: actor.unit }
-    : { kind: 'requester', name: actor.name };
-}
-
-function staffRef(actor: Actor): StaffRef | null {
-  if (actor.kind !== 'staff') return null;
-  const { username, name, badge, unit, unitCode, teamCode } = actor;
-  return { username, name, badge, unit, unitCode, teamCode };
-}
-
-const publicStaff = (s: StaffRef | null) =>
-  s && { username: s.username, name: s.name, badge: s.badge, unit: s.unit };
+/**
+ * The ticket's state machine: opening, dispatch answers and the commands people send. Each returns a
+ * `Step` (new state, events, dispatch request). What time does by itself is in `ticket-timers.ts`, the
+ * clocks' arithmetic in `ticket-clocks.ts`; both are re-exported here, the one module the workflow uses.
+ */
+export { deadlines, promisedDeadlines } from './ticket-clocks';
+export { nextDue, runDue, type Due } from './ticket-timers';
+export { eventActor, type AssignmentRequest, type AssignmentResult, type Step } from './ticket-step';
 
 /** The state of a new ticket, with its `submitted` event and a request to dispatch it. */
 export function openingStep(input: TicketInput): Step {
@@ -277,137 +236,4 @@ function applyTransfer(
     team: command.to.team,
     exclude: state.assignee ? [state.assignee.username] : [],
   };
-}
-
-function stopResolveClock(state: TicketState, policy: SlaPolicy, nowMs: number): void {
-  // Time is banked as clock time, so a paused stretch is simply never counted.
-  state.resolveClock = { usedMs: resolveUsedMs(state, policy, nowMs), runningSinceMs: null };
-}
-
-/** Clock time consumed on the resolve clock, converted through the policy's calendar. */
-function resolveUsedMs(state: TicketState, policy: SlaPolicy, nowMs: number): number {
-  const limits = policy.priorities[state.priority];
-  const running = state.resolveClock.runningSinceMs;
-  const banked = state.resolveClock.usedMs;
-  if (running == null || !limits) return banked;
-  return banked + clockTimeBetween(running, nowMs, limits.clock, policy.calendar);
-}
-
-/** The deadline of each clock that is still running, as epoch milliseconds. */
-export function deadlines(state: TicketState, policy: SlaPolicy): Record<ClockName, number | null> {
-  const limits = policy.priorities[state.priority];
-  if (!limits) return { respond: null, resolve: null };
-  const respondOpen = state.acceptedAtMs == null && AWAITING_ACCEPT.includes(state.status);
-  const respond = respondOpen
-    ? addClockTime(state.submittedAtMs, limits.respondMs, limits.clock, policy.calendar)
-    : null;
-  const running = state.resolveClock.runningSinceMs;
-  let resolve: number | null = null;
-  if (running != null) {
-    const remaining = limits.resolveMs - state.resolveClock.usedMs;
-    resolve = remaining > 0 ? addClockTime(running, remaining, limits.clock, policy.calendar) : running;
-  }
-  return { respond, resolve };
-}
-
-/** The fixed deadline of a clock for display after it stopped, so the requester still sees what was promised. */
-export function promisedDeadlines(state: TicketState, policy: SlaPolicy): Record<ClockName, number | null> {
-  const live = deadlines(state, policy);
-  const limits = policy.priorities[state.priority];
-  if (!limits) return live;
-  const respond =
-    live.respond ?? addClockTime(state.submittedAtMs, limits.respondMs, limits.clock, policy.calendar);
-  return { respond, resolve: live.resolve };
-}
-
-export interface Due {
-  atMs: number;
-  kind: 'breach' | 'escalate' | 'survey_remind' | 'survey_expire';
-  clock?: ClockName;
-}
-
-/** What the desk itself must do next and when: marking a clock breached at its deadline, the next escalation level of a running clock, or the survey's reminder or expiry. */
-export function nextDue(state: TicketState, policy: SlaPolicy): Due | null {
-  const candidates: Due[] = [];
-  const live = deadlines(state, policy);
-  for (const clock of ['respond', 'resolve'] as const) {
-    const deadline = live[clock];
-    if (deadline == null) continue;
-    // A missed deadline is a breach even when the ladder is empty or its first level waits.
-    if (!state.breached[clock]) candidates.push({ atMs: deadline, kind: 'breach', clock });
-    const level = policy.escalation[clock][state.escalation[clock]];
-    if (level) candidates.push({ atMs: deadline + level.afterMs, kind: 'escalate', clock });
-  }
-  if (state.status === 'resolved' && state.survey.askedAtMs != null) {
-    const asked = state.survey.askedAtMs;
-    if (state.survey.remindedAtMs == null) {
-      candidates.push({ atMs: asked + policy.survey.remindAfterMs, kind: 'survey_remind' });
-    }
-    candidates.push({ atMs: asked + policy.survey.expireAfterMs, kind: 'survey_expire' });
-  }
-  candidates.sort((a, b) => a.atMs - b.atMs);
-  return candidates[0] ?? null;
-}
-
-/** Runs whatever is due at `nowMs`, one item at a time, so a raised priority is seen by the next item. */
-export function runDue(prev: TicketState, policy: SlaPolicy, nowMs: number): Step {
-  const step: Step = { state: clone(prev), events: [], assignment: null };
-  for (let guard = 0; guard < 50; guard += 1) {
-    const due = nextDue(step.state, policy);
-    if (!due || due.atMs > nowMs) break;
-    if (due.kind === 'breach' && due.clock) step.state.breached[due.clock] = true;
-    else if (due.kind === 'escalate' && due.clock) escalate(step, policy, due.clock, nowMs);
-    else if (due.kind === 'survey_remind') {
-      step.state.survey.remindedAtMs = nowMs;
-      emit(step, 'survey_reminded', nowMs, null, { round: step.state.survey.round, dueAt: iso(due.atMs) });
-    } else {
-      closeUnrated(step, nowMs, due.atMs);
-      break;
-    }
-  }
-  return step;
-}
-
-function escalate(step: Step, policy: SlaPolicy, clock: ClockName, nowMs: number): void {
-  const { state } = step;
-  const deadline = deadlines(state, policy)[clock];
-  const levelIndex = state.escalation[clock];
-  const level = policy.escalation[clock][levelIndex];
-  if (deadline == null || !level) return;
-  state.escalation[clock] = levelIndex + 1;
-  state.breached[clock] = true;
-  const actions: string[] = [];
-  if (level.reassign) actions.push('reassign');
-  if (level.raisePriority && raisedPriority(policy, state.priority) !== state.priority)
-    actions.push('raisePriority');
-  emit(step, 'escalated', nowMs, null, {
-    clock,
-    level: levelIndex + 1,
-    deadline: iso(deadline),
-    dueAt: iso(deadline + level.afterMs),
-    firedAt: iso(nowMs),
-    notify: level.notify,
-    actions,
-    priority: state.priority,
-  });
-  if (actions.includes('raisePriority')) {
-    const to = raisedPriority(policy, state.priority);
-    emit(step, 'priority_changed', nowMs, null, { from: state.priority, to, reason: 'escalation' });
-    state.priority = to;
-  }
-  if (actions.includes('reassign') && AWAITING_ACCEPT.includes(state.status)) {
-    const exclude = [...state.declinedBy, ...(state.assignee ? [state.assignee.username] : [])];
-    step.assignment = { reason: 'escalation', team: null, exclude };
-  }
-}
-
-function closeUnrated(step: Step, nowMs: number, dueAtMs: number): void {
-  const { state } = step;
-  state.status = 'closed';
-  state.closedAtMs = nowMs;
-  emit(step, 'closed', nowMs, null, {
-    reason: 'survey_expired',
-    round: state.survey.round,
-    dueAt: iso(dueAtMs),
-  });
 }
