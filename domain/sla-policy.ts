@@ -6,7 +6,14 @@
 import { z } from 'zod';
 
 import { durationErrorMessage, isDuration, parseDuration } from './duration';
-import { isCalendarDate, isTimeOfDay, isTimeZone, minutesOfDay, workingDayMs } from './sla-clock';
+import { isCalendarDate, isTimeOfDay, isTimeZone, workingDayMs } from './sla-clock';
+import {
+  checkDefaultPriority,
+  checkLadderIncreases,
+  checkOpeningBeforeClosing,
+  checkRemindBeforeExpiry,
+  checkUniqueWorkdays,
+} from './sla-policy-checks';
 import { PRIORITY_NAME } from './sla-priorities';
 import {
   CLOCK_KINDS,
@@ -137,99 +144,6 @@ export const SlaPolicyFileSchema = z
       .superRefine(checkRemindBeforeExpiry, ALWAYS),
   })
   .superRefine(checkDefaultPriority, ALWAYS);
-
-// ---- Cross-field checks ---------------------------------------------------------------------
-// They run even when other fields failed (ALWAYS), so that one parse reports every bad field.
-// Hence they take the raw value as `unknown` and check only what is well-formed enough to compare.
-
-type RefinementCtx = z.core.$RefinementCtx<unknown>;
-
-function checkUniqueWorkdays(value: unknown, ctx: RefinementCtx): void {
-  if (!isArray(value)) {
-    return;
-  }
-  value.forEach((day, index) => {
-    if (value.indexOf(day) < index) {
-      ctx.addIssue({ code: 'custom', path: [index], message: `repeats weekday ${JSON.stringify(day)}` });
-    }
-  });
-}
-
-function checkOpeningBeforeClosing(value: unknown, ctx: RefinementCtx): void {
-  if (!isArray(value) || value.length !== 2) {
-    return;
-  }
-  const [open, close] = value;
-  if (typeof open === 'string' && typeof close === 'string' && isTimeOfDay(open) && isTimeOfDay(close)) {
-    if (minutesOfDay(open) >= minutesOfDay(close)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [1],
-        message: `closing time ${close} must be after opening time ${open}`,
-      });
-    }
-  }
-}
-
-function checkLadderIncreases(value: unknown, ctx: RefinementCtx): void {
-  if (!isArray(value)) {
-    return;
-  }
-  const afterTexts = value.map((level) => (isRecord(level) ? level.after : undefined));
-  afterTexts.forEach((text, index) => {
-    const after = durationMsOrNull(text);
-    const previous = index > 0 ? durationMsOrNull(afterTexts[index - 1]) : null;
-    if (after !== null && previous !== null && after <= previous) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [index, 'after'],
-        message: `must be later than the level before it (${JSON.stringify(afterTexts[index - 1])})`,
-      });
-    }
-  });
-}
-
-function checkRemindBeforeExpiry(value: unknown, ctx: RefinementCtx): void {
-  if (!isRecord(value)) {
-    return;
-  }
-  const remind = durationMsOrNull(value.remindAfter);
-  const expire = durationMsOrNull(value.expireAfter);
-  if (remind !== null && expire !== null && remind >= expire) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['expireAfter'],
-      message: `must be longer than remindAfter (${JSON.stringify(value.remindAfter)})`,
-    });
-  }
-}
-
-function checkDefaultPriority(value: unknown, ctx: RefinementCtx): void {
-  if (!isRecord(value) || typeof value.defaultPriority !== 'string' || !isRecord(value.priorities)) {
-    return;
-  }
-  const defined = Object.keys(value.priorities).filter((name) => PRIORITY_NAME.test(name));
-  // With no priorities at all, `priorities` is already reported; naming the default too adds nothing.
-  if (defined.length > 0 && !defined.includes(value.defaultPriority)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['defaultPriority'],
-      message: `${JSON.stringify(value.defaultPriority)} is not one of the priorities (${defined.join(', ')})`,
-    });
-  }
-}
-
-function durationMsOrNull(text: unknown): number | null {
-  return isDuration(text) ? parseDuration(text) : null;
-}
-
-function isArray(value: unknown): value is unknown[] {
-  return Array.isArray(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 // ---- Issues ---------------------------------------------------------------------------------
 
