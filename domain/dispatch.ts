@@ -7,8 +7,9 @@
  * then by username, so the same input always gives the same answer.
  *
  * Deterministic and sandbox-safe for Temporal workflows: no clock reads and no I/O; the only
- * platform service used is `Intl.DateTimeFormat` for local wall-clock time.
+ * platform service used is `Intl.DateTimeFormat` for local wall-clock time (`time-zone.ts`).
  */
+import { localSecondOfDay, localWeekday } from './time-zone';
 
 /** A weekly shift in the roster's time zone. `ends <= starts` means it runs past midnight into the next day. */
 export interface Shift {
@@ -64,15 +65,6 @@ export interface Eligibility {
 }
 
 const SECONDS_PER_DAY = 24 * 60 * 60;
-const ISO_WEEKDAYS: Readonly<Record<string, number>> = {
-  Mon: 1,
-  Tue: 2,
-  Wed: 3,
-  Thu: 4,
-  Fri: 5,
-  Sat: 6,
-  Sun: 7,
-};
 
 /** Picks the assignee for a ticket, or nobody (the dispatcher queue) with the reason. */
 export function chooseAssignee(input: DispatchInput): DispatchResult {
@@ -152,37 +144,7 @@ function secondOfDay(time: string): number {
 }
 
 function localWallClock(atMs: number, timezone: string): WallClock {
-  const fields: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
-  for (const part of formatterFor(timezone).formatToParts(atMs)) {
-    fields[part.type] = part.value;
-  }
-  const weekday = ISO_WEEKDAYS[fields.weekday ?? ''];
-  if (weekday === undefined) {
-    throw new Error(`could not read the weekday of ${atMs} in ${timezone}`);
-  }
-  return {
-    weekday,
-    secondOfDay: Number(fields.hour) * 3600 + Number(fields.minute) * 60 + Number(fields.second),
-  };
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** One formatter per zone: building them is far slower than using them. Throws on an unknown zone. */
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
+  return { weekday: localWeekday(atMs, timezone), secondOfDay: localSecondOfDay(atMs, timezone) };
 }
 
 function compareLastAssigned(a: number | null, b: number | null): number {

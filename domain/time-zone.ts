@@ -59,6 +59,12 @@ export function isTimeOfDay(text: string): boolean {
   return TIME_OF_DAY.test(text);
 }
 
+/** Seconds since local midnight of instant `ms` in `timeZone` (0..86399). */
+export function localSecondOfDay(ms: number, timeZone: string): number {
+  const local = ms + offsetMs(ms, timeZone);
+  return Math.floor((((local % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 1000);
+}
+
 /** Days since 1970-01-01 of the local date of `ms` in `timeZone`. */
 export function localDayNumber(ms: number, timeZone: string): number {
   return Math.floor((ms + offsetMs(ms, timeZone)) / MS_PER_DAY);
