@@ -1,10 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { loadConfig, type Config } from '../../config/env';
 import { seedDemoData } from '../../db/seed';
@@ -13,6 +8,7 @@ import type { SlaPolicy } from '../../domain/sla-types';
 import { createTicketWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
 import { createDevServerEnv } from './temporal';
+import { workflowBundle } from './workflow-bundle';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -31,16 +27,7 @@ export const fastPolicy: SlaPolicy = parseSlaPolicy({
   survey: { remindAfter: '1d', expireAfter: '3d' },
 });
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** Bundles the workflows once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
-  return bundle;
-}
+export { workflowBundle };
 
 export interface TestDesk {
   db: TestDatabase;

@@ -1,12 +1,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type {
   Activities,
   AssignTicketInput,
@@ -30,22 +25,14 @@ import {
 import { PERMANENT_FAILURE_TYPE } from '../../domain/attention';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { ticketInput } from './fixtures';
+import { workflowBundle } from '../support/workflow-bundle';
 
 export const TEST_TASK_QUEUE = 'test-tickets';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** The current workflow code, bundled once per test file (as test/support/desk.ts does, without pulling in the API). */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
-  return bundle;
-}
+export { workflowBundle };
 
 /** What the fake activities saw of one ticket, and the holders its dispatch script hands out. */
 export interface TicketRecord {
