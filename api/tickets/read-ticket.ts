@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { intakeExists } from '../../db/repositories/intake';
 import {
   findTicket,
-  intakeExists,
   openAttentionMarks,
   ticketEvents,
   type AttentionMark,

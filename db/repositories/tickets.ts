@@ -27,10 +27,6 @@ export const ticketEvents = (db: Queryable, number: string): Promise<TicketEvent
     [number],
   );
 
-/** Whether a number was taken at intake (its ticket may not be written yet). */
-export const intakeExists = async (db: Queryable, number: string): Promise<boolean> =>
-  (await queryOne(db, 'SELECT 1 FROM ticket_intake WHERE number = $1', [number])) != null;
-
 export interface AttentionMark {
   kind: AttentionKind;
   reason: string;
