@@ -21,15 +21,10 @@ import {
   type PageDeps,
 } from './context';
 import { attentionItems } from './attention';
-import {
-  myQueue,
-  needsAttention,
-  requesterContact,
-  technicians,
-  teams,
-  unassignedQueue,
-  type QueueRow,
-} from './queries';
+import { needsAttention } from '../../db/repositories/attention';
+import { myQueue, unassignedQueue, type QueueRow } from '../../db/repositories/queues';
+import { listTechnicians, listTeams } from '../../db/repositories/staff';
+import { requesterContact } from '../../db/repositories/tickets';
 import { parseNumber } from './report-pages';
 import { actionBody, ticketModel } from './tracking-pages';
 
@@ -135,8 +130,8 @@ export function staffPages(deps: PageDeps): Router {
     const [contact, photos, techs, teamList] = await Promise.all([
       requesterContact(deps.pool, number),
       listPhotoIds(deps.pool, number),
-      ticket.allowedActions.includes('transfer') ? technicians(deps.pool) : Promise.resolve([]),
-      ticket.allowedActions.includes('transfer') ? teams(deps.pool) : Promise.resolve([]),
+      ticket.allowedActions.includes('transfer') ? listTechnicians(deps.pool) : Promise.resolve([]),
+      ticket.allowedActions.includes('transfer') ? listTeams(deps.pool) : Promise.resolve([]),
     ]);
     const lang = pageLang(res);
     const done =

@@ -1,11 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { intakeExists } from '../../db/repositories/intake';
-import {
-  findTicket,
-  openAttentionMarks,
-  ticketEvents,
-  type AttentionMark,
-} from '../../db/repositories/tickets';
+import { openAttentionMarks, type AttentionMark } from '../../db/repositories/attention';
+import { findTicket, ticketEvents } from '../../db/repositories/tickets';
 import { canActOn, canSeeTicket, ticketScope } from '../../domain/authz';
 import { openingStep } from '../../domain/ticket-machine';
 import { allowedCommands } from '../../domain/ticket-rules';
