@@ -23,7 +23,8 @@ import {
 import { attentionItems } from './attention';
 import { needsAttention } from '../../db/repositories/attention';
 import { myQueue, unassignedQueue, type QueueRow } from '../../db/repositories/queues';
-import { listTechnicians, listTeams } from '../../db/repositories/staff';
+import { listTeams } from '../../db/repositories/org';
+import { listTechnicians } from '../../db/repositories/staff';
 import { requesterContact } from '../../db/repositories/tickets';
 import { parseNumber } from './report-pages';
 import { actionBody, ticketModel } from './tracking-pages';
