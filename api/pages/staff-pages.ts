@@ -3,7 +3,7 @@ import { DESK, hasRole, isRequesterAccount, MANAGERS } from '../../domain/authz'
 import type { Lang } from '../../domain/ticket-types';
 import { verifyCsrf } from '../http/csrf';
 import { AppError } from '../http/errors';
-import { actionBySegment } from '../../domain/ticket-actions';
+import { actionBySegment, STAFF_PAGE_ACTIONS } from '../../domain/ticket-actions';
 import { LoginBody } from '../auth/auth-schemas';
 import { ACTION_API } from '../tickets/actions';
 import { endSession, startSession } from '../auth/session';
@@ -28,20 +28,6 @@ import { listTechnicians } from '../../db/repositories/staff';
 import { requesterContact } from '../../db/repositories/tickets';
 import { parseNumber } from './report-pages';
 import { actionBody, ticketModel } from './tracking-pages';
-
-/** The staff actions the ticket page offers, in the order buttons appear. */
-const STAFF_ACTIONS = [
-  'accept',
-  'on_site',
-  'pause',
-  'resume',
-  'resolve',
-  'decline',
-  'transfer',
-  'note',
-  'priority',
-  'cancel',
-] as const;
 
 export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key: string) => string) {
   const now = Date.now();
@@ -145,7 +131,7 @@ export function staffPages(deps: PageDeps): Router {
         ticket: ticketModel(deps, res, ticket, 'staff'),
         contact,
         photos: photos.map((id) => `/staff/tickets/${number}/photos/${id}`),
-        actions: STAFF_ACTIONS.filter((a) => ticket.allowedActions.includes(a)),
+        actions: STAFF_PAGE_ACTIONS.filter((a) => ticket.allowedActions.includes(a)),
         technicians: techs.filter((s) => s.username !== ticket.assignee?.username),
         teams: teamList.map((team) => ({ code: team.code, name: lang === 'en' ? team.nameEn : team.name })),
         priorities: Object.keys(deps.policy.priorities).filter((p) => p !== ticket.priority),
@@ -176,7 +162,7 @@ export function staffPages(deps: PageDeps): Router {
     if (!staff) return;
     const number = parseNumber(req);
     const action = actionBySegment(String(req.params.action));
-    if (!action || !(STAFF_ACTIONS as readonly string[]).includes(action))
+    if (!action || !(STAFF_PAGE_ACTIONS as readonly string[]).includes(action))
       throw AppError.notFound('No such action.');
     const t = pageT(res);
     const parsed = ACTION_API[action].body.safeParse(actionBody(action, req.body));
