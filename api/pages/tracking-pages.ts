@@ -22,7 +22,10 @@ function tokenOf(req: Request): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The ticket's page fields shared by the requester's and the staff's view. */
+/**
+ * The ticket's page fields shared by the requester's and the staff's view: the API's `TicketDetail`
+ * (api/tickets/read-ticket.ts) translated and formatted for a person, not another shape of the ticket.
+ */
 export function ticketModel(
   deps: PageDeps,
   res: Response,

@@ -27,6 +27,11 @@ export interface Access {
   trackingToken?: string;
 }
 
+/**
+ * The ticket as the API answers a read or an action: its view (`toView`, domain/ticket-view.ts, the one
+ * shape of a ticket) with the events and actions this reader may see. The list's rows
+ * (db/repositories/ticket-list.ts) pick from the same view; the pages format this one (`ticketModel`).
+ */
 export interface TicketDetail extends TicketView {
   /** Staff readers only: the open "needs attention" marks. */
   attention?: AttentionMark[];

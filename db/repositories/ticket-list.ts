@@ -1,33 +1,36 @@
 import { query, type Queryable } from '../pool';
 import type { Visibility } from '../../domain/authz';
-import type { PublicStaff, TicketStatus } from '../../domain/ticket-types';
+import type { TicketView } from '../../domain/ticket-types';
 import { boundSql } from './time-range';
 
 /** The ticket list (GET /api/tickets): one page of the read model, filtered, newest first. */
 
-/** A row of the list: the read model's columns, not the workflow's state (see api/tickets/read-ticket.ts). */
-export interface TicketListItem {
-  id: string;
-  number: string;
-  status: TicketStatus;
-  priority: string;
-  category: string;
-  location: { code: string; campus: string; building: string; floor: string | null; room: string | null };
-  owner: PublicStaff | null;
-  assignee: PublicStaff | null;
-  team: string | null;
-  unit: string | null;
-  breached: boolean;
-  escalation: { respond: number; resolve: number };
-  deadlines: { respond: string | null; resolve: string | null };
-  submittedAt: string;
-  acceptedAt: string | null;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  cancelledAt: string | null;
-  rating: number | null;
-  reopenCount: number;
-}
+/**
+ * A row of the list: a summary of the ticket's view (`TicketView`, made by `toView` in domain/ticket-view.ts,
+ * the one shape of a ticket), plus the team and unit that hold it. It is read from the read model's
+ * columns, which the activities write from the same state, so that a page of 200 tickets is one query.
+ */
+export type TicketListItem = Pick<
+  TicketView,
+  | 'id'
+  | 'number'
+  | 'status'
+  | 'priority'
+  | 'category'
+  | 'location'
+  | 'owner'
+  | 'assignee'
+  | 'breached'
+  | 'escalation'
+  | 'deadlines'
+  | 'submittedAt'
+  | 'acceptedAt'
+  | 'resolvedAt'
+  | 'closedAt'
+  | 'cancelledAt'
+  | 'rating'
+  | 'reopenCount'
+> & { team: string | null; unit: string | null };
 
 /** The list's filters, checked and decoded by the API; they combine with AND. */
 export interface TicketListFilter {
