@@ -7,6 +7,7 @@ import {
   PERMANENT_FAILURE_TYPE,
   type AttentionKind,
 } from '../domain/attention';
+import { clearAttention, upsertAttention } from '../db/repositories/attention';
 import { placeName } from '../domain/place';
 import { sanitizeDeep, sanitizeText } from '../domain/text';
 import type { TicketState } from '../domain/ticket-types';
@@ -99,24 +100,18 @@ export async function markAttention(
   reason: string,
   summary: Record<string, unknown>,
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO ticket_attention (ticket_number, kind, reason, summary) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (ticket_number, kind) DO UPDATE SET
-       reason = EXCLUDED.reason,
-       summary = CASE WHEN EXCLUDED.summary = '{}' THEN ticket_attention.summary ELSE EXCLUDED.summary END,
-       since = CASE WHEN ticket_attention.cleared_at IS NULL THEN ticket_attention.since ELSE now() END,
-       updated_at = now(), cleared_at = NULL`,
-    [number, kind, sanitizeText(reason).slice(0, 1000), JSON.stringify(sanitizeDeep(summary))],
+  await upsertAttention(
+    db,
+    number,
+    kind,
+    sanitizeText(reason).slice(0, 1000),
+    JSON.stringify(sanitizeDeep(summary)),
   );
 }
 
 /** A successful write of the ticket clears the marks its workflow and activities set. */
 export async function clearWriteMarks(client: PoolClient, number: string): Promise<void> {
-  await client.query(
-    `UPDATE ticket_attention SET cleared_at = now(), updated_at = now()
-      WHERE ticket_number = $1 AND cleared_at IS NULL AND kind = ANY ($2::text[])`,
-    [number, CLEARED_BY_A_WRITE],
-  );
+  await clearAttention(client, number, CLEARED_BY_A_WRITE);
 }
 
 /** The workflow's report of a step that failed for good. */

@@ -1,4 +1,6 @@
 import type { PoolClient } from 'pg';
+import { listFollowers } from '../db/repositories/followers';
+import { insertOutboxRows, type OutboxRow } from '../db/repositories/outbox';
 import {
   NOTIFIED_ROLES,
   planNotifications,
@@ -170,7 +172,7 @@ export async function enqueueNotifications(
   const followers = plans.some((p) => p.plan.to === 'requester')
     ? await loadFollowers(client, state.number)
     : [];
-  const rows: unknown[][] = [];
+  const rows: OutboxRow[] = [];
   for (const { event, plan } of plans) {
     for (const recipient of resolveAudience(plan.to, state, staff, followers)) {
       const message = render(plan.template, recipient.lang, {
@@ -205,19 +207,6 @@ export async function enqueueNotifications(
   return rows.length;
 }
 
-async function insertOutboxRows(client: PoolClient, rows: unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = (i: number) => rows.map((row) => row[i]);
-  await client.query(
-    `INSERT INTO notification_outbox
-       (dedupe_key, ticket_number, event_seq, recipient_kind, recipient, channel, address, lang, template, subject, body)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-                          $8::text[], $9::text[], $10::text[], $11::text[])
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    Array.from({ length: 11 }, (_, i) => column(i)),
-  );
-}
-
 async function loadStaffContacts(client: PoolClient, state: TicketState, plans: PlannedNotification[]) {
   const usernames = plans.flatMap((p) => (typeof p.to === 'object' ? [p.to.username] : []));
   if (state.owner) usernames.push(state.owner.username);
@@ -231,11 +220,7 @@ async function loadStaffContacts(client: PoolClient, state: TicketState, plans: 
 }
 
 async function loadFollowers(client: PoolClient, number: string): Promise<Recipient[]> {
-  const { rows } = await client.query<{ id: string; name: string; email: string | null; lang: Lang }>(
-    'SELECT id::text, name, email, lang FROM ticket_followers WHERE ticket_number = $1 ORDER BY id',
-    [number],
-  );
-  return rows.map((row) => ({ kind: 'follower', ...row }));
+  return (await listFollowers(client, number)).map((row) => ({ kind: 'follower', ...row }));
 }
 
 function resolveAudience(

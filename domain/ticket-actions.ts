@@ -21,6 +21,8 @@ export interface TicketActionRow {
    * A requester may then use the ticket's tracking token for it.
    */
   requester: 'answer' | 'act' | null;
+  /** Where the staff ticket page puts its button (1 first), or null when the page offers none. */
+  button: number | null;
   /** One line: the matrix row's summary, OpenAPI's `summary`. */
   summary: string;
   /** What it does, for OpenAPI's description. */
@@ -38,6 +40,7 @@ export const TICKET_ACTIONS = {
     segment: 'accept',
     allow: TECHNICIANS,
     requester: null,
+    button: 1,
     summary: 'Accept (the first accepter becomes the owner)',
     description:
       'The assignee (or any technician, for an unassigned ticket) accepts; the first accepter becomes the owner.',
@@ -46,6 +49,7 @@ export const TICKET_ACTIONS = {
     segment: 'decline',
     allow: TECHNICIANS,
     requester: null,
+    button: 6,
     summary: 'Decline with a reason',
     description: 'The assignee declines with a reason; the desk reassigns.',
   },
@@ -53,6 +57,7 @@ export const TICKET_ACTIONS = {
     segment: 'transfer',
     allow: HANDLERS,
     requester: null,
+    button: 7,
     summary: 'Transfer',
     description: 'Hand over to a technician (`to`) or a team (`team`) with a reason; ownership stays.',
   },
@@ -60,6 +65,7 @@ export const TICKET_ACTIONS = {
     segment: 'note',
     allow: STAFF,
     requester: null,
+    button: 8,
     summary: 'Add an internal work note',
     description: 'An internal work note; requesters see that one was written, not what it says.',
   },
@@ -67,6 +73,7 @@ export const TICKET_ACTIONS = {
     segment: 'on-site',
     allow: TECHNICIANS,
     requester: null,
+    button: 2,
     summary: 'Record arrival on site',
     description: 'The holder records arrival on site.',
   },
@@ -74,6 +81,7 @@ export const TICKET_ACTIONS = {
     segment: 'pause',
     allow: HANDLERS,
     requester: null,
+    button: 3,
     summary: 'Pause the resolve clock',
     description: 'Stop the resolve clock (waiting for the requester, parts or access).',
   },
@@ -81,6 +89,7 @@ export const TICKET_ACTIONS = {
     segment: 'resume',
     allow: HANDLERS,
     requester: null,
+    button: 4,
     summary: 'Resume',
     description: 'Restart the resolve clock.',
   },
@@ -88,6 +97,7 @@ export const TICKET_ACTIONS = {
     segment: 'resolve',
     allow: TECHNICIANS,
     requester: null,
+    button: 5,
     summary: 'Resolve with a resolution note',
     description: 'Resolve with a resolution note; the requester is asked to confirm and rate.',
   },
@@ -95,6 +105,7 @@ export const TICKET_ACTIONS = {
     segment: 'cancel',
     allow: [...REQUESTER, ...DISPATCHERS],
     requester: 'act',
+    button: 10,
     summary: 'Cancel',
     description: 'The requester (before resolution) or a dispatcher (with a reason) cancels.',
   },
@@ -102,6 +113,7 @@ export const TICKET_ACTIONS = {
     segment: 'priority',
     allow: ['team_lead', 'dispatcher', 'manager', 'admin'],
     requester: null,
+    button: 9,
     summary: 'Change the priority',
     description: 'A dispatcher or team lead changes the priority; deadlines are recomputed.',
   },
@@ -109,6 +121,7 @@ export const TICKET_ACTIONS = {
     segment: 'confirm',
     allow: REQUESTER,
     requester: 'answer',
+    button: null,
     summary: 'Confirm the repair and rate it',
     description: 'The requester confirms the repair with a rating 1–5 (and a comment); the ticket closes.',
   },
@@ -116,6 +129,7 @@ export const TICKET_ACTIONS = {
     segment: 'reject',
     allow: REQUESTER,
     requester: 'answer',
+    button: null,
     summary: 'Say the problem is not fixed',
     description: 'The requester says the problem is not fixed; the ticket reopens to its owner.',
   },
@@ -129,6 +143,11 @@ export const TICKET_ACTION_NAMES = Object.keys(TICKET_ACTIONS) as TicketAction[]
 /** The action a URL segment names (`on-site`; the action's own name `on_site` is understood too), or null. */
 export const actionBySegment = (segment: string): TicketAction | null =>
   TICKET_ACTION_NAMES.find((name) => name === segment || TICKET_ACTIONS[name].segment === segment) ?? null;
+
+/** The actions the staff ticket page offers, in the order its buttons appear. */
+export const STAFF_PAGE_ACTIONS: readonly TicketAction[] = TICKET_ACTION_NAMES.filter(
+  (name) => TICKET_ACTIONS[name].button != null,
+).sort((a, b) => (TICKET_ACTIONS[a].button ?? 0) - (TICKET_ACTIONS[b].button ?? 0));
 
 /** The actions a requester may run on their own ticket (by tracking token or a requester account). */
 export const REQUESTER_ACTIONS: readonly TicketAction[] = TICKET_ACTION_NAMES.filter(

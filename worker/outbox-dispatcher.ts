@@ -1,5 +1,10 @@
 import type { Pool } from 'pg';
-import { query } from '../db/pool';
+import {
+  claimNextEmail,
+  finishEmail,
+  scheduleEmailRetry,
+  type ClaimedEmail,
+} from '../db/repositories/outbox';
 import type { Mailer } from '../lib/mailer';
 
 /**
@@ -51,16 +56,6 @@ export interface BatchResult {
 }
 
 type Settings = Required<Omit<OutboxDispatcherOptions, 'mailer'>> & { mailer: Mailer };
-
-interface ClaimedRow {
-  id: string;
-  ticket_number: string;
-  template: string;
-  address: string | null;
-  subject: string;
-  body: string;
-  attempts: number;
-}
 
 type Outcome = keyof BatchResult;
 
@@ -136,7 +131,7 @@ function withDefaults(options: OutboxDispatcherOptions, mailer: Mailer): Setting
 async function runBatch(settings: Settings, isStopped: () => boolean): Promise<BatchResult> {
   const result: BatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   while (total(result) < settings.batchSize && !isStopped()) {
-    const row = await claimNext(settings);
+    const row = await claimNextEmail(settings.pool, settings.leaseMs);
     if (!row) break;
     result[await deliver(settings, row)] += 1;
   }
@@ -145,30 +140,9 @@ async function runBatch(settings: Settings, isStopped: () => boolean): Promise<B
 
 const total = (result: BatchResult): number => result.sent + result.retrying + result.failed + result.skipped;
 
-/**
- * Reserves the oldest due e-mail row: the attempt is counted and the row is hidden from other dispatchers until the
- * lease ends. One statement, so no transaction stays open while the mail server is talked to.
- */
-async function claimNext({ pool, leaseMs }: Settings): Promise<ClaimedRow | undefined> {
-  const rows = await query<ClaimedRow>(
-    pool,
-    `UPDATE notification_outbox AS o
-        SET attempts = o.attempts + 1,
-            next_attempt_at = now() + $1::double precision * interval '1 millisecond'
-      WHERE o.id = (SELECT id FROM notification_outbox
-                     WHERE status = 'pending' AND channel = 'email' AND next_attempt_at <= now()
-                     ORDER BY next_attempt_at, id
-                     LIMIT 1
-                     FOR UPDATE SKIP LOCKED)
-      RETURNING o.id, o.ticket_number, o.template, o.address, o.subject, o.body, o.attempts`,
-    [leaseMs],
-  );
-  return rows[0];
-}
-
-async function deliver(settings: Settings, row: ClaimedRow): Promise<Outcome> {
+async function deliver(settings: Settings, row: ClaimedEmail): Promise<Outcome> {
   if (row.address == null || row.address.trim() === '') {
-    await finish(settings.pool, row, 'skipped', 'no e-mail address');
+    await finishEmail(settings.pool, row, 'skipped', 'no e-mail address');
     return 'skipped';
   }
   try {
@@ -176,11 +150,11 @@ async function deliver(settings: Settings, row: ClaimedRow): Promise<Outcome> {
   } catch (err) {
     return recordFailure(settings, row, err);
   }
-  await finish(settings.pool, row, 'sent', null);
+  await finishEmail(settings.pool, row, 'sent', null);
   return 'sent';
 }
 
-async function recordFailure(settings: Settings, row: ClaimedRow, err: unknown): Promise<Outcome> {
+async function recordFailure(settings: Settings, row: ClaimedEmail, err: unknown): Promise<Outcome> {
   const { pool, log, maxAttempts, retryBaseMs } = settings;
   const context = {
     outboxId: row.id,
@@ -190,46 +164,14 @@ async function recordFailure(settings: Settings, row: ClaimedRow, err: unknown):
     ...smtpCode(err),
   };
   if (row.attempts >= maxAttempts) {
-    await finish(pool, row, 'failed', errorMessage(err));
+    await finishEmail(pool, row, 'failed', errorMessage(err));
     log.error(context, 'e-mail notification failed for good after the last attempt');
     return 'failed';
   }
   const delayMs = retryDelayMs(row.attempts, retryBaseMs);
-  await scheduleRetry(pool, row, errorMessage(err), delayMs);
+  await scheduleEmailRetry(pool, row, errorMessage(err), delayMs);
   log.warn({ ...context, retryInMs: delayMs }, 'e-mail notification not delivered; will retry');
   return 'retrying';
-}
-
-/**
- * Records a final outcome. The `attempts` guard makes a dispatcher whose lease ran out (and whose row another
- * dispatcher took over) leave the newer claim alone.
- */
-async function finish(
-  pool: Pool,
-  row: ClaimedRow,
-  status: 'sent' | 'failed' | 'skipped',
-  error: string | null,
-) {
-  await query(
-    pool,
-    `UPDATE notification_outbox
-        SET status = $3,
-            sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END,
-            last_error = coalesce($4, last_error)
-      WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-    [row.id, row.attempts, status, error],
-  );
-}
-
-async function scheduleRetry(pool: Pool, row: ClaimedRow, error: string, delayMs: number): Promise<void> {
-  await query(
-    pool,
-    `UPDATE notification_outbox
-        SET last_error = $3,
-            next_attempt_at = now() + $4::double precision * interval '1 millisecond'
-      WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-    [row.id, row.attempts, error, delayMs],
-  );
 }
 
 function errorMessage(err: unknown): string {

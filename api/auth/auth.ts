@@ -8,7 +8,12 @@ import { principalForApiToken } from './api-tokens';
 import { setCaller } from '../http/caller';
 import { AppError } from '../http/errors';
 import { loginLimits, pruneExpiredRateLimits } from '../http/rate-limits';
-import { STAFF_ACTOR_COLUMNS, toStaffActor, type StaffActorRow } from '../../db/repositories/staff';
+import {
+  STAFF_ACTOR_COLUMNS,
+  STAFF_WITH_UNIT,
+  toStaffActor,
+  type StaffActorRow,
+} from '../../db/repositories/staff';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -18,8 +23,7 @@ interface StaffRow extends StaffActorRow {
   password_hash: string;
 }
 
-const STAFF_SQL = `SELECT ${STAFF_ACTOR_COLUMNS}, s.password_hash
-  FROM staff s JOIN service_units u ON u.code = s.unit_code`;
+const STAFF_SQL = `SELECT ${STAFF_ACTOR_COLUMNS}, s.password_hash FROM ${STAFF_WITH_UNIT}`;
 
 export interface LoginResult {
   token: string;

@@ -2,6 +2,7 @@ import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import type { Config } from '../../config/env';
 import type { StaffActor } from '../../domain/ticket-types';
+import { setCaller } from '../http/caller';
 import { login, logout, staffForToken } from './auth';
 
 /** The staff console's session cookie: the opaque auth token of api/auth/auth.ts, signed with the desk's secret. */
@@ -25,14 +26,17 @@ const sessionToken = (req: Request): string | null => {
   return typeof value === 'string' && /^[A-Za-z0-9_-]{20,200}$/.test(value) ? value : null;
 };
 
-/** Sets `res.locals.staff` from a valid session cookie; an invalid or expired one is cleared. Needs cookie-parser with the secret. */
+/**
+ * The pages' `authenticate`: records the caller (`callerOf`, api/http/caller.ts) with the account of a valid
+ * session cookie; an invalid or expired one is cleared. Needs cookie-parser with the secret.
+ */
 export function loadSession(pool: Pool, config: Pick<Config, 'publicUrl'>): RequestHandler {
   return async (req, res, next) => {
     const token = sessionToken(req);
-    if (!token) return next();
-    const staff = await staffForToken(pool, token);
-    if (staff) res.locals.staff = staff;
-    else res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(config), maxAge: undefined });
+    const staff = token ? await staffForToken(pool, token) : null;
+    setCaller(req, res, staff ? { staff } : {});
+    if (token && !staff)
+      res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(config), maxAge: undefined });
     next();
   };
 }

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { isBareDate } from '../../db/repositories/time-range';
 
 function plausibleInstant(value: string): boolean {
-  const ms = Date.parse(DATE.test(value) ? `${value}T00:00:00Z` : value);
+  const ms = Date.parse(isBareDate(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(ms)) return false;
   const year = new Date(ms).getUTCFullYear();
   if (year < 1970 || year > 9999) return false;
   // Date.parse rolls 2026-02-31 over to March; a real calendar date survives the round trip.
-  return !DATE.test(value) || new Date(ms).toISOString().slice(0, 10) === value;
+  return !isBareDate(value) || new Date(ms).toISOString().slice(0, 10) === value;
 }
 
 /** A day (`2026-11-01`, in the desk calendar's time zone) or an instant with an offset (`2026-11-01T08:00:00Z`). */
@@ -20,10 +20,3 @@ export const DateOrInstant = z
   )
   .refine(plausibleInstant, 'is not a real date between 1970 and 9999')
   .meta({ examples: ['2026-11-01', '2026-11-01T08:00:00+08:00'] });
-
-/** A time-range bound as SQL: a bare date is a whole day in the time zone `zone()` names; `to` is exclusive after its day. */
-export function boundSql(param: string, value: string, edge: 'from' | 'to', zone: () => string): string {
-  if (!DATE.test(value)) return `${param}::timestamptz`;
-  const day = edge === 'to' ? `(${param}::date + 1)` : `${param}::date`;
-  return `(${day}::timestamp AT TIME ZONE ${zone()})`;
-}

@@ -1,6 +1,6 @@
 import type { Lang } from '../../domain/ticket-types';
 import type { PageDeps } from './context';
-import type { AttentionRow } from './queries';
+import type { AttentionRow } from '../../db/repositories/attention';
 
 /** Tickets marked as needing attention, as the manager's dashboard and the dispatcher queue list them. */
 export function attentionItems(deps: PageDeps, lang: Lang, rows: AttentionRow[], t: (key: string) => string) {

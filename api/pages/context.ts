@@ -3,6 +3,7 @@ import { hasRole, MANAGERS } from '../../domain/authz';
 import type { Lang, StaffActor } from '../../domain/ticket-types';
 import type { Translate } from '../../lib/i18n';
 import type { ApiDeps } from '../deps';
+import { callerOf } from '../http/caller';
 import { AppError } from '../http/errors';
 import { textGuard } from '../http/text-guard';
 import type { RenderPage } from './view';
@@ -15,8 +16,8 @@ export interface PageDeps extends ApiDeps {
 
 export const pageLang = (res: Response): Lang => res.locals.lang as Lang;
 export const pageT = (res: Response): Translate => res.locals.t as Translate;
-export const pageStaff = (res: Response): StaffActor | undefined =>
-  res.locals.staff as StaffActor | undefined;
+/** The signed-in staff member: the caller `loadSession` recorded (api/auth/session.ts), as the API's handlers read it. */
+export const pageStaff = (res: Response): StaffActor | undefined => callerOf(res).staff;
 
 /** The signed-in staff member, or a redirect to the login page that comes back here. */
 export function requirePageStaff(req: Request, res: Response): StaffActor | null {

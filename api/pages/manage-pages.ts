@@ -19,7 +19,9 @@ import {
 import { getTicket } from '../tickets/read-ticket';
 import { field, formBody, labelOr, pageLang, pageT, requireManager, type PageDeps } from './context';
 import { attentionItems } from './attention';
-import { dashboardFigures, listCategories, needsAttention } from './queries';
+import { needsAttention } from '../../db/repositories/attention';
+import { listCategories } from '../../db/repositories/categories';
+import { dashboardFigures } from '../../db/repositories/dashboard';
 import { parseNumber } from './report-pages';
 import { listTickets, TicketListQuery } from '../tickets/tickets-query';
 import { staffLabel } from './timeline';

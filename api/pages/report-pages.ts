@@ -12,7 +12,9 @@ import { NewTicketBody, RequesterInput, TicketNumber } from '../tickets/schemas'
 import { categoryFitsPlace, submitTicket } from '../tickets/submit-ticket';
 import { checkPhoto, photoUpload, savePhoto } from '../tickets/uploads';
 import { field, formBody, labelOr, pageLang, pageT, type PageDeps } from './context';
-import { addFollower, listCategories, openTicketsAt, type CategoryRow } from './queries';
+import { listCategories, type CategoryRow } from '../../db/repositories/categories';
+import { addFollower } from '../../db/repositories/followers';
+import { openTicketsAt } from '../../db/repositories/queues';
 
 /** Form body of "me too" (POST /r/:code/follow/:number). */
 export const FollowForm = z.object({

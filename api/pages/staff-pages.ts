@@ -3,7 +3,7 @@ import { DESK, hasRole, isRequesterAccount, MANAGERS } from '../../domain/authz'
 import type { Lang } from '../../domain/ticket-types';
 import { verifyCsrf } from '../http/csrf';
 import { AppError } from '../http/errors';
-import { actionBySegment } from '../../domain/ticket-actions';
+import { actionBySegment, STAFF_PAGE_ACTIONS } from '../../domain/ticket-actions';
 import { LoginBody } from '../auth/auth-schemas';
 import { ACTION_API } from '../tickets/actions';
 import { endSession, startSession } from '../auth/session';
@@ -21,31 +21,13 @@ import {
   type PageDeps,
 } from './context';
 import { attentionItems } from './attention';
-import {
-  myQueue,
-  needsAttention,
-  requesterContact,
-  technicians,
-  teams,
-  unassignedQueue,
-  type QueueRow,
-} from './queries';
+import { needsAttention } from '../../db/repositories/attention';
+import { myQueue, unassignedQueue, type QueueRow } from '../../db/repositories/queues';
+import { listTeams } from '../../db/repositories/org';
+import { listTechnicians } from '../../db/repositories/staff';
+import { requesterContact } from '../../db/repositories/tickets';
 import { parseNumber } from './report-pages';
 import { actionBody, ticketModel } from './tracking-pages';
-
-/** The staff actions the ticket page offers, in the order buttons appear. */
-const STAFF_ACTIONS = [
-  'accept',
-  'on_site',
-  'pause',
-  'resume',
-  'resolve',
-  'decline',
-  'transfer',
-  'note',
-  'priority',
-  'cancel',
-] as const;
 
 export function queueItems(deps: PageDeps, lang: Lang, rows: QueueRow[], t: (key: string) => string) {
   const now = Date.now();
@@ -135,8 +117,8 @@ export function staffPages(deps: PageDeps): Router {
     const [contact, photos, techs, teamList] = await Promise.all([
       requesterContact(deps.pool, number),
       listPhotoIds(deps.pool, number),
-      ticket.allowedActions.includes('transfer') ? technicians(deps.pool) : Promise.resolve([]),
-      ticket.allowedActions.includes('transfer') ? teams(deps.pool) : Promise.resolve([]),
+      ticket.allowedActions.includes('transfer') ? listTechnicians(deps.pool) : Promise.resolve([]),
+      ticket.allowedActions.includes('transfer') ? listTeams(deps.pool) : Promise.resolve([]),
     ]);
     const lang = pageLang(res);
     const done =
@@ -149,7 +131,7 @@ export function staffPages(deps: PageDeps): Router {
         ticket: ticketModel(deps, res, ticket, 'staff'),
         contact,
         photos: photos.map((id) => `/staff/tickets/${number}/photos/${id}`),
-        actions: STAFF_ACTIONS.filter((a) => ticket.allowedActions.includes(a)),
+        actions: STAFF_PAGE_ACTIONS.filter((a) => ticket.allowedActions.includes(a)),
         technicians: techs.filter((s) => s.username !== ticket.assignee?.username),
         teams: teamList.map((team) => ({ code: team.code, name: lang === 'en' ? team.nameEn : team.name })),
         priorities: Object.keys(deps.policy.priorities).filter((p) => p !== ticket.priority),
@@ -180,7 +162,7 @@ export function staffPages(deps: PageDeps): Router {
     if (!staff) return;
     const number = parseNumber(req);
     const action = actionBySegment(String(req.params.action));
-    if (!action || !(STAFF_ACTIONS as readonly string[]).includes(action))
+    if (!action || !(STAFF_PAGE_ACTIONS as readonly string[]).includes(action))
       throw AppError.notFound('No such action.');
     const t = pageT(res);
     const parsed = ACTION_API[action].body.safeParse(actionBody(action, req.body));

@@ -10,7 +10,8 @@ import { getTicket, type TicketDetail } from '../tickets/read-ticket';
 import { runAction } from '../tickets/run-action';
 import { listPhotoIds, loadPhoto, sendPhoto } from '../tickets/uploads';
 import { field, formBody, pageLang, pageT, type PageDeps } from './context';
-import { requesterMessages, ticketVersion } from './queries';
+import { requesterMessages } from '../../db/repositories/outbox';
+import { ticketVersion } from '../../db/repositories/tickets';
 import { parseNumber, publicFormLimit } from './report-pages';
 import { staffLabel, timeline } from './timeline';
 import { NOT_ENDED } from '../../domain/ticket-status';
@@ -21,7 +22,10 @@ function tokenOf(req: Request): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The ticket's page fields shared by the requester's and the staff's view. */
+/**
+ * The ticket's page fields shared by the requester's and the staff's view: the API's `TicketDetail`
+ * (api/tickets/read-ticket.ts) translated and formatted for a person, not another shape of the ticket.
+ */
 export function ticketModel(
   deps: PageDeps,
   res: Response,

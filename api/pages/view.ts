@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import type { Lang } from '../../domain/ticket-types';
 import { loadDictionaries, type Dictionary, type Translate } from '../../lib/i18n';
 import { projectRoot } from '../../lib/project-root';
+import { callerOf } from '../http/caller';
 
 /** Pages may load scripts, styles and images only from this site (photos and QR codes are same-origin or data:). */
 export const PAGE_CSP = [
@@ -75,13 +76,13 @@ export function createPageRenderer(options: { timezone: string; root?: string })
   const render: RenderPage = (res, page, model, status = 200) => {
     const template = pages.get(page);
     if (!template) throw new Error(`No page template ${page}`);
-    const locals = res.locals as Partial<PageLocals> & { staff?: unknown };
+    const locals = res.locals as Partial<PageLocals>;
     const html = template({
       lang: locals.lang,
       t: locals.t,
       csrfToken: locals.csrfToken,
       langSwitch: locals.langSwitch,
-      me: locals.staff,
+      me: callerOf(res).staff,
       ...model,
     });
     res

@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { TicketAction } from '../../domain/ticket-actions';
 import type { CommandOf } from '../../workflows/ticket-contract';
-import { findTeam, findTechnician } from '../../db/repositories/staff';
+import { findTeam } from '../../db/repositories/org';
+import { findTechnician } from '../../db/repositories/staff';
 import { AppError } from '../http/errors';
 import { text } from '../http/text-schemas';
 

@@ -1,11 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import {
-  findTicket,
-  intakeExists,
-  openAttentionMarks,
-  ticketEvents,
-  type AttentionMark,
-} from '../../db/repositories/tickets';
+import { intakeExists } from '../../db/repositories/intake';
+import { openAttentionMarks, type AttentionMark } from '../../db/repositories/attention';
+import { findTicket, ticketEvents } from '../../db/repositories/tickets';
 import { canActOn, canSeeTicket, ticketScope } from '../../domain/authz';
 import { openingStep } from '../../domain/ticket-machine';
 import { allowedCommands } from '../../domain/ticket-rules';
@@ -31,6 +27,11 @@ export interface Access {
   trackingToken?: string;
 }
 
+/**
+ * The ticket as the API answers a read or an action: its view (`toView`, domain/ticket-view.ts, the one
+ * shape of a ticket) with the events and actions this reader may see. The list's rows
+ * (db/repositories/ticket-list.ts) pick from the same view; the pages format this one (`ticketModel`).
+ */
 export interface TicketDetail extends TicketView {
   /** Staff readers only: the open "needs attention" marks. */
   attention?: AttentionMark[];

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { queryOne } from '../../db/pool';
-import type { LocationRecord, StaffActor, TicketCategory, TicketInput } from '../../domain/ticket-types';
+import {
+  deleteIntake,
+  findIntakeByKey,
+  findIntakeReferences,
+  insertIntake,
+} from '../../db/repositories/intake';
+import type { StaffActor, TicketInput } from '../../domain/ticket-types';
 import { trackingToken, trackingUrl } from '../../lib/tracking-token';
 import type { ticketWorkflow } from '../../workflows/ticket-workflow';
 import { ticketWorkflowId } from '../../workflows/ticket-contract';
@@ -95,18 +100,14 @@ async function abandonIntake(
   idempotencyKey: string | undefined,
   err: unknown,
 ): Promise<never> {
-  if (!idempotencyKey) await deps.pool.query('DELETE FROM ticket_intake WHERE number = $1', [number]);
+  if (!idempotencyKey) await deleteIntake(deps.pool, number);
   const retry = idempotencyKey ? ' Retry with the same Idempotency-Key.' : ' Please try again.';
   throw Object.assign(AppError.unavailable(`The desk cannot open tickets right now.${retry}`), {
     cause: err,
   });
 }
 
-/**
- * Takes the next ticket number and records the intake in one statement (no transaction round trips on
- * the hot path). A repeated Idempotency-Key inserts nothing and returns the first request's number;
- * the sequence value it drew is left unused, as PostgreSQL sequences do on any rollback.
- */
+/** Takes the next number of the desk's year, or, for a repeated Idempotency-Key, the first request's number. */
 async function allocateNumber(
   pool: Pool,
   timezone: string,
@@ -114,21 +115,11 @@ async function allocateNumber(
   hash: string,
   idempotencyKey: string | undefined,
 ): Promise<{ number: string; replayed: boolean }> {
-  const inserted = await queryOne<{ number: string }>(
-    pool,
-    `INSERT INTO ticket_intake (number, idempotency_key, request_hash)
-     VALUES ('R' || $1::text || '-' || lpad(nextval('ticket_number_seq')::text, 6, '0'), $2, $3)
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING number`,
-    [ticketYear(timezone, at), idempotencyKey ?? null, hash],
-  );
-  if (inserted) return { number: inserted.number, replayed: false };
-  const earlier = await queryOne<{ number: string; request_hash: string }>(
-    pool,
-    'SELECT number, request_hash FROM ticket_intake WHERE idempotency_key = $1',
-    [idempotencyKey],
-  );
+  const inserted = await insertIntake(pool, ticketYear(timezone, at), idempotencyKey, hash);
+  if (inserted) return { number: inserted, replayed: false };
+  const earlier = idempotencyKey ? await findIntakeByKey(pool, idempotencyKey) : undefined;
   if (!earlier) throw new Error('Idempotency record vanished after a conflict on its key');
-  if (earlier.request_hash !== hash) {
+  if (earlier.requestHash !== hash) {
     throw AppError.unprocessable('This Idempotency-Key was already used for a different request.', [
       { field: 'Idempotency-Key', message: 'was used for a different request body' },
     ]);
@@ -147,22 +138,8 @@ async function buildTicketInput(
   submittedAt: Date,
 ): Promise<Omit<TicketInput, 'number'>> {
   const code = body.locationCode.toUpperCase();
-  // One round trip for both references: the place (if any) and the active category (if any).
-  const refs = await queryOne<{
-    location: LocationRecord | null;
-    category: TicketCategory | null;
-    placeKinds: string[] | null;
-  }>(
-    deps.pool,
-    `SELECT (SELECT json_build_object('code', code, 'campus', campus, 'building', building, 'floor', floor,
-                                      'room', room, 'zone', zone, 'kind', kind, 'active', active)
-               FROM locations WHERE code = $1) AS location,
-            (SELECT json_build_object('code', code, 'name', name, 'nameEn', name_en, 'skill', skill)
-               FROM categories WHERE code = $2 AND active) AS category,
-            (SELECT place_kinds FROM categories WHERE code = $2 AND active) AS "placeKinds"`,
-    [code, body.category],
-  );
-  const location = refs?.location;
+  const refs = await findIntakeReferences(deps.pool, code, body.category);
+  const location = refs.location;
   if (!location)
     throw AppError.unprocessable(`Unknown location ${code}.`, [
       { field: 'locationCode', message: 'no such location' },

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { queryOne } from '../../db/pool';
+import { intakeExists } from '../../db/repositories/intake';
 import { openingRecordFromHistory, startInputOf } from '../../lib/workflow-history';
 import type { Actor, EventActor, TicketEvent, TicketInput } from '../../domain/ticket-types';
 import type { TicketCommand } from '../../domain/ticket-rules';
@@ -49,8 +49,7 @@ type Deps = Pick<ApiDeps, 'pool' | 'temporal'>;
  * `ticket_event` entries are exactly the rows of `ticket_events`.
  */
 export async function getTicketHistory(deps: Deps, number: string): Promise<HistoryEntry[]> {
-  const intake = await queryOne(deps.pool, 'SELECT 1 FROM ticket_intake WHERE number = $1', [number]);
-  if (!intake) throw AppError.notFound(`No ticket ${number}.`);
+  if (!(await intakeExists(deps.pool, number))) throw AppError.notFound(`No ticket ${number}.`);
   let events: HistoryEvent[];
   try {
     const history = await deps.temporal.workflow.getHandle(ticketWorkflowId(number)).fetchHistory();

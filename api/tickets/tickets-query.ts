@@ -1,10 +1,14 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { query } from '../../db/pool';
+import {
+  listTicketRows,
+  type TicketListFilter,
+  type TicketListItem,
+} from '../../db/repositories/ticket-list';
 import { visibility, type Viewer } from '../../domain/authz';
-import { TICKET_STATUSES, type PublicStaff, type TicketStatus } from '../../domain/ticket-types';
+import { TICKET_STATUSES } from '../../domain/ticket-types';
 import { AppError } from '../http/errors';
-import { boundSql, DateOrInstant } from '../http/query-params';
+import { DateOrInstant } from '../http/query-params';
 import { text } from '../http/text-schemas';
 import { TicketNumber } from './schemas';
 
@@ -52,28 +56,7 @@ export const TicketListQuery = z.strictObject({
 });
 export type TicketListFilters = z.infer<typeof TicketListQuery>;
 
-export interface TicketListItem {
-  id: string;
-  number: string;
-  status: TicketStatus;
-  priority: string;
-  category: string;
-  location: { code: string; campus: string; building: string; floor: string | null; room: string | null };
-  owner: PublicStaff | null;
-  assignee: PublicStaff | null;
-  team: string | null;
-  unit: string | null;
-  breached: boolean;
-  escalation: { respond: number; resolve: number };
-  deadlines: { respond: string | null; resolve: string | null };
-  submittedAt: string;
-  acceptedAt: string | null;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  cancelledAt: string | null;
-  rating: number | null;
-  reopenCount: number;
-}
+export type { TicketListItem };
 
 export interface TicketPage {
   items: TicketListItem[];
@@ -107,56 +90,6 @@ function decodeCursor(page: string): [string, string] {
   }
 }
 
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-const ITEM_COLUMNS = `number AS id, number, status, priority, category, view -> 'location' AS location,
-  view -> 'owner' AS owner, view -> 'assignee' AS assignee, team_code AS team, owner_unit_code AS unit, breached,
-  json_build_object('respond', respond_level, 'resolve', resolve_level) AS escalation,
-  coalesce(view -> 'deadlines', '{"respond":null,"resolve":null}') AS deadlines,
-  ${iso('submitted_at')} AS "submittedAt", ${iso('accepted_at')} AS "acceptedAt",
-  ${iso('resolved_at')} AS "resolvedAt", ${iso('closed_at')} AS "closedAt", ${iso('cancelled_at')} AS "cancelledAt",
-  rating::int AS rating, reopen_count AS "reopenCount",
-  to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
-
-/** Builds the WHERE clause for the filters and the viewer's visibility; values go in as parameters only. */
-function whereClause(filters: TicketListFilters, viewer: Viewer, timezone: string) {
-  const params: unknown[] = [];
-  const where: string[] = [];
-  const p = (value: unknown): string => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  const seen = visibility(viewer);
-  if (seen.kind === 'team') {
-    const user = p(seen.username);
-    // The same rule as canSeeTicket (domain/authz.ts): their team's, held or owned, and queued (submitted) ones.
-    const queued = seen.queued ? ` OR status = 'submitted'` : '';
-    where.push(
-      `(team_code = ${p(seen.teamCode)} OR assignee_username = ${user} OR owner_username = ${user}${queued})`,
-    );
-  } else if (seen.kind === 'requester') {
-    where.push(
-      `lower(requester ->> 'email') = (SELECT lower(email) FROM staff WHERE username = ${p(seen.username)})`,
-    );
-  }
-  if (filters.status) where.push(`status = ANY(${p(filters.status.split(','))}::text[])`);
-  if (filters.category) where.push(`category = ${p(filters.category)}`);
-  if (filters.building) where.push(`building = ${p(filters.building)}`);
-  if (filters.owner) where.push(`owner_username = ${p(filters.owner)}`);
-  if (filters.unit) where.push(`owner_unit_code = ${p(filters.unit)}`);
-  if (filters.priority) where.push(`priority = ${p(filters.priority)}`);
-  if (filters.breached) where.push(filters.breached === 'true' ? 'breached' : 'NOT breached');
-  let tz: string | undefined;
-  const zone = () => (tz ??= p(timezone));
-  if (filters.from) where.push(`submitted_at >= ${boundSql(p(filters.from), filters.from, 'from', zone)}`);
-  if (filters.to) where.push(`submitted_at < ${boundSql(p(filters.to), filters.to, 'to', zone)}`);
-  if (filters.page) {
-    const [at, number] = decodeCursor(filters.page);
-    where.push(`(submitted_at, number) < (${p(at)}::timestamptz, ${p(number)})`);
-  }
-  return { params, sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '' };
-}
-
 /** One page of tickets from the read model, newest first (submitted_at DESC, number DESC), keyset-paginated. */
 export async function listTickets(
   pool: Pool,
@@ -165,12 +98,19 @@ export async function listTickets(
   timezone: string,
 ): Promise<TicketPage> {
   const limit = Number(filters.limit ?? 50);
-  const { params, sql } = whereClause(filters, viewer, timezone);
-  const rows = await query<TicketListItem & { cursor_at: string }>(
-    pool,
-    `SELECT ${ITEM_COLUMNS} FROM tickets ${sql} ORDER BY submitted_at DESC, number DESC LIMIT ${limit + 1}`,
-    params,
-  );
+  const filter: TicketListFilter = {
+    ...(filters.status ? { statuses: filters.status.split(',') } : {}),
+    category: filters.category,
+    building: filters.building,
+    owner: filters.owner,
+    unit: filters.unit,
+    priority: filters.priority,
+    ...(filters.breached ? { breached: filters.breached === 'true' } : {}),
+    from: filters.from,
+    to: filters.to,
+    ...(filters.page ? { after: decodeCursor(filters.page) } : {}),
+  };
+  const rows = await listTicketRows(pool, visibility(viewer), filter, timezone, limit + 1);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

@@ -61,11 +61,3 @@ export const listTechnicians = (
       WHERE s.active AND s.roles && $1::text[] ORDER BY s.username`,
     [HOLDER_ROLES],
   );
-
-/** Whether a team exists. */
-export const findTeam = async (db: Queryable, code: string): Promise<boolean> =>
-  (await queryOne(db, 'SELECT 1 FROM teams WHERE code = $1', [code])) != null;
-
-/** Every team, by code. */
-export const listTeams = (db: Queryable): Promise<{ code: string; name: string; nameEn: string }[]> =>
-  query(db, 'SELECT code, name, name_en AS "nameEn" FROM teams ORDER BY code');

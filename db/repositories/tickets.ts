@@ -1,5 +1,4 @@
 import { query, queryOne, type Queryable } from '../pool';
-import type { AttentionKind } from '../../domain/attention';
 import type { TicketEvent, TicketState, TicketView } from '../../domain/ticket-types';
 
 /** The read model's tickets, as the API and the pages read them (the activities write them). */
@@ -27,21 +26,26 @@ export const ticketEvents = (db: Queryable, number: string): Promise<TicketEvent
     [number],
   );
 
-/** Whether a number was taken at intake (its ticket may not be written yet). */
-export const intakeExists = async (db: Queryable, number: string): Promise<boolean> =>
-  (await queryOne(db, 'SELECT 1 FROM ticket_intake WHERE number = $1', [number])) != null;
-
-export interface AttentionMark {
-  kind: AttentionKind;
-  reason: string;
-  since: string;
-}
-
-/** The ticket's open "needs attention" marks (ticket_attention), oldest first. */
-export const openAttentionMarks = (db: Queryable, number: string): Promise<AttentionMark[]> =>
-  query<AttentionMark>(
+/** The read model's version of a ticket: its last event's sequence number and its status. */
+export const ticketVersion = async (
+  db: Queryable,
+  number: string,
+): Promise<{ seq: number; status: string } | null> =>
+  (await queryOne<{ seq: number; status: string }>(
     db,
-    `SELECT kind, reason, ${isoUtc('since')} AS since
-       FROM ticket_attention WHERE ticket_number = $1 AND cleared_at IS NULL ORDER BY since`,
+    'SELECT last_seq AS seq, status FROM tickets WHERE number = $1',
     [number],
-  );
+  )) ?? null;
+
+/** How to reach the ticket's requester. */
+export const requesterContact = async (
+  db: Queryable,
+  number: string,
+): Promise<{ name: string; phone?: string; email?: string } | null> =>
+  (
+    await queryOne<{ requester: { name: string; phone?: string; email?: string } }>(
+      db,
+      'SELECT requester FROM tickets WHERE number = $1',
+      [number],
+    )
+  )?.requester ?? null;

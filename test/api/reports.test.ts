@@ -1,33 +1,6 @@
 import { eventually, http, loginAs, startTestDesk, type TestDesk } from '../support/desk';
 import { insertReadModel } from '../support/read-model';
-
-interface Figures {
-  tickets: number;
-  open: number;
-  closed: number;
-  cancelled: number;
-  respond: { measured: number; onTime: number; onTimeRate: number | null };
-  resolve: { measured: number; onTime: number; onTimeRate: number | null };
-  timeToAccept: { p50: number | null; p90: number | null };
-  timeToResolve: { p50: number | null; p90: number | null };
-  escalations: { respond: Record<string, number>; resolve: Record<string, number> };
-  reopen: { resolved: number; reopened: number; rate: number | null };
-  satisfaction: {
-    surveys: number;
-    responses: number;
-    responseRate: number | null;
-    ratings: number;
-    average: number | null;
-    distribution: Record<string, number>;
-  };
-}
-interface Report {
-  from: string;
-  to: string;
-  groupBy: string;
-  groups: (Figures & { key: string | null })[];
-  total: Figures;
-}
+import type { SlaReport } from '../../api/reports/reports-service';
 
 const MARCH = '/api/reports/sla?from=2025-03-01&to=2025-03-31';
 
@@ -106,7 +79,7 @@ describe('GET /api/reports/sla over a known set of tickets', () => {
   });
 
   const report = async (query: string) => {
-    const res = await http<Report>(desk, 'GET', query, { token: manager });
+    const res = await http<SlaReport>(desk, 'GET', query, { token: manager });
     expect(res.status).toBe(200);
     return res.body;
   };

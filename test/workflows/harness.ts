@@ -158,11 +158,9 @@ export class TicketProbe {
 
   /** Runs a lifecycle command as `actor` through its update. */
   act(actor: Actor, command: TicketCommand): Promise<TicketSnapshot> {
-    // Each update has its own payload type; they share one shape.
-    const update = ticketCommandUpdates[command.type] as unknown as UpdateDefinition<
-      TicketSnapshot,
-      [Actor, TicketCommand]
-    >;
+    // Each action's update, widened to the one handler shape the workflow registers (see everyTicketUpdate).
+    const update: UpdateDefinition<TicketSnapshot, [Actor, TicketCommand]> =
+      ticketCommandUpdates[command.type];
     return this.handle.executeUpdate(update, { args: [actor, command] });
   }
 
