@@ -9,6 +9,7 @@ import { AppError } from '../http/errors';
 import { loadSession } from '../auth/session';
 import { textGuard } from '../http/text-guard';
 import { pageT, type PageDeps } from './context';
+import { locationPages } from './location-pages';
 import { managePages } from './manage-pages';
 import { reportPages } from './report-pages';
 import { staffPages } from './staff-pages';
@@ -72,6 +73,7 @@ export function pagesRouter(deps: ApiDeps): Router {
   router.use(trackingPages(pageDeps));
   router.use(staffPages(pageDeps));
   router.use(managePages(pageDeps));
+  router.use(locationPages(pageDeps));
   const notFound: RequestHandler = (_req, _res, next) => next(AppError.notFound('No such page.'));
   router.use(PAGE_PREFIXES, notFound);
   const pageError: ErrorRequestHandler = (err: unknown, req, res, next) => {
