@@ -1,6 +1,13 @@
 import type { PoolClient } from 'pg';
 import { listFollowers } from '../db/repositories/followers';
 import { insertOutboxRows, type OutboxRow } from '../db/repositories/outbox';
+import { listStaffContacts, type StaffContact } from '../db/repositories/staff';
+import {
+  insertEvents,
+  insertSurveyAnswer,
+  upsertTicketRow,
+  type TicketSnapshot,
+} from '../db/repositories/tickets';
 import {
   NOTIFIED_ROLES,
   planNotifications,
@@ -8,14 +15,10 @@ import {
   type PlannedNotification,
 } from '../domain/notification-plan';
 import { placeName } from '../domain/place';
-import type { Lang, TicketEvent, TicketState, TicketView } from '../domain/ticket-types';
+import type { Lang, TicketEvent, TicketState } from '../domain/ticket-types';
 import type { NotificationRenderer } from '../lib/notification-renderer';
 
-export interface RecordTicketInput {
-  state: TicketState;
-  view: TicketView;
-  /** Deadlines of the clocks still running (null once a clock has stopped), for queues sorted by what is due. */
-  live: { respond: number | null; resolve: number | null };
+export interface RecordTicketInput extends TicketSnapshot {
   events: TicketEvent[];
 }
 
@@ -32,17 +35,6 @@ interface Recipient {
   lang: Lang;
 }
 
-interface StaffContact {
-  username: string;
-  name: string;
-  email: string | null;
-  lang: Lang;
-  roles: string[];
-  team_code: string | null;
-}
-
-const iso = (ms: number | null): string | null => (ms == null ? null : new Date(ms).toISOString());
-
 /** The ticket row, its new events, survey answers and the messages the events send; returns how many messages. */
 export async function writeTicketRecord(
   client: PoolClient,
@@ -54,74 +46,6 @@ export async function writeTicketRecord(
   await insertEvents(client, input.state.number, input.events);
   await insertSurveyAnswers(client, input.state.number, input.events);
   return enqueueNotifications(client, input, render, links);
-}
-
-/** Upserts the ticket row; an older snapshot (a retry that lost a race) never overwrites a newer one. */
-export async function upsertTicketRow(client: PoolClient, input: RecordTicketInput): Promise<void> {
-  const { state, view, live } = input;
-  await client.query(
-    `INSERT INTO tickets (number, status, priority, category, location_code, building, description, requester,
-       assignee_username, owner_username, team_code, owner_unit_code, respond_deadline, resolve_deadline,
-       respond_level, resolve_level, breached, submitted_at, accepted_at, resolved_at, closed_at, cancelled_at,
-       rating, reopen_count, last_seq, state, view, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27, now())
-     ON CONFLICT (number) DO UPDATE SET
-       status = EXCLUDED.status, priority = EXCLUDED.priority, assignee_username = EXCLUDED.assignee_username,
-       owner_username = EXCLUDED.owner_username, team_code = EXCLUDED.team_code, owner_unit_code = EXCLUDED.owner_unit_code,
-       respond_deadline = EXCLUDED.respond_deadline, resolve_deadline = EXCLUDED.resolve_deadline,
-       respond_level = EXCLUDED.respond_level, resolve_level = EXCLUDED.resolve_level, breached = EXCLUDED.breached,
-       accepted_at = EXCLUDED.accepted_at, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at,
-       cancelled_at = EXCLUDED.cancelled_at, rating = EXCLUDED.rating, reopen_count = EXCLUDED.reopen_count,
-       last_seq = EXCLUDED.last_seq, state = EXCLUDED.state, view = EXCLUDED.view, updated_at = now()
-     WHERE tickets.last_seq <= EXCLUDED.last_seq`,
-    [
-      state.number,
-      state.status,
-      state.priority,
-      state.category.code,
-      state.location.code,
-      state.location.building,
-      state.description,
-      JSON.stringify(state.requester),
-      state.assignee?.username ?? null,
-      state.owner?.username ?? null,
-      state.assignee?.teamCode ?? state.owner?.teamCode ?? state.team,
-      state.owner?.unitCode ?? null,
-      iso(live.respond),
-      iso(live.resolve),
-      state.escalation.respond,
-      state.escalation.resolve,
-      view.breached,
-      iso(state.submittedAtMs),
-      iso(state.acceptedAtMs),
-      iso(state.resolvedAtMs),
-      iso(state.closedAtMs),
-      iso(state.cancelledAtMs),
-      state.survey.rating,
-      state.reopenCount,
-      state.seq,
-      JSON.stringify(state),
-      JSON.stringify(view),
-    ],
-  );
-}
-
-/** Inserts events by (ticket, seq); a retried activity inserts nothing twice. */
-export async function insertEvents(client: PoolClient, number: string, events: TicketEvent[]): Promise<void> {
-  await client.query(
-    `INSERT INTO ticket_events (ticket_number, seq, type, at, actor, data)
-     SELECT $1, e.seq, e.type, e.at, e.actor, e.data
-       FROM unnest($2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[]) AS e(seq, type, at, actor, data)
-     ON CONFLICT (ticket_number, seq) DO NOTHING`,
-    [
-      number,
-      events.map((e) => e.seq),
-      events.map((e) => e.type),
-      events.map((e) => e.at),
-      events.map((e) => (e.actor ? JSON.stringify(e.actor) : null)),
-      events.map((e) => JSON.stringify(e.data)),
-    ],
-  );
 }
 
 /** Survey outcomes become rows of their own, one per resolution round. */
@@ -146,11 +70,13 @@ export async function insertSurveyAnswers(
       comment?: string;
       reason?: string;
     };
-    await client.query(
-      `INSERT INTO survey_answers (ticket_number, round, outcome, rating, comment, answered_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ticket_number, round) DO NOTHING`,
-      [number, round ?? 1, outcome, rating ?? null, comment ?? reason ?? null, event.at],
-    );
+    await insertSurveyAnswer(client, number, {
+      round: round ?? 1,
+      outcome,
+      rating: rating ?? null,
+      comment: comment ?? reason ?? null,
+      answeredAt: event.at,
+    });
   }
 }
 
@@ -211,12 +137,7 @@ async function loadStaffContacts(client: PoolClient, state: TicketState, plans: 
   const usernames = plans.flatMap((p) => (typeof p.to === 'object' ? [p.to.username] : []));
   if (state.owner) usernames.push(state.owner.username);
   if (state.assignee) usernames.push(state.assignee.username);
-  const { rows } = await client.query<StaffContact>(
-    `SELECT username, name, email, lang, roles, team_code FROM staff
-      WHERE active AND (username = ANY($1) OR roles && $2::text[])`,
-    [usernames, NOTIFIED_ROLES],
-  );
-  return rows;
+  return listStaffContacts(client, usernames, NOTIFIED_ROLES);
 }
 
 async function loadFollowers(client: PoolClient, number: string): Promise<Recipient[]> {

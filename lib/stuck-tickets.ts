@@ -2,6 +2,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { attentionSummary, markAttention } from '../activities/attention';
 import { withClient } from '../db/pool';
+import { clearScanMarksExcept } from '../db/repositories/attention';
+import { unopenedIntakes } from '../db/repositories/intake';
 import { openingStep } from '../domain/ticket-machine';
 import type { TicketInput } from '../domain/ticket-types';
 import { ticketWorkflowId } from '../workflows/ticket-contract';
@@ -39,24 +41,12 @@ export const TASK_PROBLEMS_QUERY =
 export async function scanStuckTickets(deps: StuckScanDeps): Promise<StuckScan> {
   const notOpened = await markNotOpened(deps);
   const taskFailing = await markTaskFailing(deps);
-  const { rowCount } = await deps.pool.query(
-    `UPDATE ticket_attention a SET cleared_at = now(), updated_at = now()
-      WHERE a.cleared_at IS NULL
-        AND ((a.kind = 'not_opened' AND NOT (a.ticket_number = ANY ($1::text[])))
-          OR (a.kind = 'task_failing' AND NOT (a.ticket_number = ANY ($2::text[]))))`,
-    [notOpened, taskFailing],
-  );
-  return { notOpened: notOpened.length, taskFailing: taskFailing.length, cleared: rowCount ?? 0 };
+  const cleared = await clearScanMarksExcept(deps.pool, { notOpened, taskFailing });
+  return { notOpened: notOpened.length, taskFailing: taskFailing.length, cleared };
 }
 
 async function markNotOpened(deps: StuckScanDeps): Promise<string[]> {
-  const { rows } = await deps.pool.query<{ number: string; waited_s: number }>(
-    `SELECT i.number, extract(epoch FROM now() - i.created_at)::int AS waited_s FROM ticket_intake i
-      WHERE i.created_at < now() - make_interval(secs => $1::double precision / 1000)
-        AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.number = i.number)
-      ORDER BY i.created_at LIMIT ${SCAN_LIMIT}`,
-    [deps.stuckAfterMs],
-  );
+  const rows = await unopenedIntakes(deps.pool, deps.stuckAfterMs, SCAN_LIMIT);
   for (const row of rows) {
     const { reason, input } = await openingStatus(deps.temporal, row.number);
     const summary = input ? attentionSummary(openingStep(input).state) : {};

@@ -13,7 +13,7 @@ import {
   Username,
 } from './admin-schemas';
 import * as admin from './admin-service';
-import { listApiTokens, revokeApiToken } from '../auth/api-tokens';
+import { listApiTokens, revokeApiToken } from '../../db/repositories/api-tokens';
 import { authorize } from '../http/authz-middleware';
 import { callerOf } from '../http/caller';
 import type { ApiDeps } from '../deps';

@@ -7,15 +7,16 @@ import {
   listShifts,
   listStaffAccounts,
   replaceShifts,
-  revokeSessionsOf,
   updateStaffAccount,
   type ShiftRow,
   type StaffAccount,
 } from '../../db/repositories/staff-accounts';
+import { revokeSessionsOf } from '../../db/repositories/sessions';
+import type { ApiTokenInfo } from '../../db/repositories/api-tokens';
 import type { StaffActor } from '../../domain/ticket-types';
 import { hashPassword } from '../../lib/passwords';
 import type { NewStaff, Shifts, StaffPatch } from './admin-schemas';
-import { issueApiToken, type ApiTokenInfo } from '../auth/api-tokens';
+import { issueApiToken } from '../auth/api-tokens';
 import type { NewApiToken } from './admin-schemas';
 import { AppError } from '../http/errors';
 

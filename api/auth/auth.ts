@@ -1,29 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Pool } from 'pg';
-import { queryOne } from '../../db/pool';
+import {
+  findSessionAccount,
+  findSignInAccount,
+  insertSession,
+  pruneExpiredSessions,
+  replacePasswordHash,
+  revokeSession,
+  type SignInRow,
+} from '../../db/repositories/sessions';
+import { toStaffActor } from '../../db/repositories/staff';
 import type { StaffActor } from '../../domain/ticket-types';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../../lib/passwords';
 import { principalForApiToken } from './api-tokens';
 import { setCaller } from '../http/caller';
 import { AppError } from '../http/errors';
 import { loginLimits, pruneExpiredRateLimits } from '../http/rate-limits';
-import {
-  STAFF_ACTOR_COLUMNS,
-  STAFF_WITH_UNIT,
-  toStaffActor,
-  type StaffActorRow,
-} from '../../db/repositories/staff';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-interface StaffRow extends StaffActorRow {
-  password_hash: string;
-}
-
-const STAFF_SQL = `SELECT ${STAFF_ACTOR_COLUMNS}, s.password_hash FROM ${STAFF_WITH_UNIT}`;
 
 export interface LoginResult {
   token: string;
@@ -44,7 +41,7 @@ export async function login(
 ): Promise<LoginResult> {
   const limits = loginLimits(pool);
   await limits.assertAllowed(username, ip);
-  const row = await queryOne<StaffRow>(pool, `${STAFF_SQL} WHERE s.username = $1 AND s.active`, [username]);
+  const row = await findSignInAccount(pool, username);
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
   if (!row || !ok) {
     await limits.failed(username, ip);
@@ -53,11 +50,7 @@ export async function login(
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + TOKEN_TTL_MS);
   await Promise.all([
-    pool.query('INSERT INTO auth_tokens (token_hash, username, expires_at) VALUES ($1, $2, $3)', [
-      hashToken(token),
-      row.username,
-      expiresAt,
-    ]),
+    insertSession(pool, hashToken(token), row.username, expiresAt),
     limits.succeeded(username, ip),
     upgradeHash(pool, row, password),
     pruneExpired(pool),
@@ -67,42 +60,27 @@ export async function login(
 }
 
 /** Rehashes a password stored with older settings (scrypt, or weaker argon2id), unless it changed meanwhile. */
-async function upgradeHash(pool: Pool, row: StaffRow, password: string): Promise<void> {
+async function upgradeHash(pool: Pool, row: SignInRow, password: string): Promise<void> {
   if (!needsRehash(row.password_hash)) return;
-  await pool.query('UPDATE staff SET password_hash = $3 WHERE username = $1 AND password_hash = $2', [
-    row.username,
-    row.password_hash,
-    await hashPassword(password),
-  ]);
+  await replacePasswordHash(pool, row.username, row.password_hash, await hashPassword(password));
 }
 
 /** Deletes up to `batch` expired sign-in tokens and expired rate-limit counters; bounded, so a sign-in stays quick. */
 export async function pruneExpired(pool: Pool, batch = 500): Promise<{ tokens: number; limits: number }> {
   const [tokens, limits] = await Promise.all([
-    pool.query(
-      `DELETE FROM auth_tokens WHERE token_hash IN
-         (SELECT token_hash FROM auth_tokens WHERE expires_at < now() LIMIT $1)`,
-      [batch],
-    ),
+    pruneExpiredSessions(pool, batch),
     pruneExpiredRateLimits(pool, batch),
   ]);
-  return { tokens: tokens.rowCount ?? 0, limits };
+  return { tokens, limits };
 }
 
 export async function logout(pool: Pool, token: string): Promise<void> {
-  await pool.query('UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
-    hashToken(token),
-  ]);
+  await revokeSession(pool, hashToken(token));
 }
 
 /** The staff member a bearer token belongs to, or null for a missing, expired or revoked token. */
 export async function staffForToken(pool: Pool, token: string): Promise<StaffActor | null> {
-  const row = await queryOne<StaffRow>(
-    pool,
-    `${STAFF_SQL} JOIN auth_tokens t ON t.username = s.username
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND s.active`,
-    [hashToken(token)],
-  );
+  const row = await findSessionAccount(pool, hashToken(token));
   return row ? toStaffActor(row) : null;
 }
 

@@ -10,7 +10,8 @@ import { findLocation } from '../locations/locations-service';
 import { requestLimit } from '../http/rate-limits';
 import { NewTicketBody, RequesterInput, TicketNumber } from '../tickets/schemas';
 import { categoryFitsPlace, submitTicket } from '../tickets/submit-ticket';
-import { checkPhoto, photoUpload, savePhoto } from '../tickets/uploads';
+import { insertPhoto } from '../../db/repositories/photos';
+import { checkPhoto, photoUpload } from '../tickets/uploads';
 import { field, formBody, labelOr, pageLang, pageT, type PageDeps } from './context';
 import { listCategories, type CategoryRow } from '../../db/repositories/categories';
 import { addFollower } from '../../db/repositories/followers';
@@ -145,7 +146,7 @@ export function reportPages(deps: PageDeps): Router {
       throw err;
     }
     const { receipt, replayed } = result;
-    if (photo && !replayed) await savePhoto(deps.pool, receipt.number, photo);
+    if (photo && !replayed) await insertPhoto(deps.pool, receipt.number, photo);
     res.redirect(303, `/t/${receipt.number}/receipt?token=${receipt.trackingToken}`);
   });
 

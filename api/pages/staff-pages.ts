@@ -9,7 +9,8 @@ import { ACTION_API } from '../tickets/actions';
 import { endSession, startSession } from '../auth/session';
 import { getTicket, isOutOfSight, type TicketDetail, type TicketOutOfSight } from '../tickets/read-ticket';
 import { runAction } from '../tickets/run-action';
-import { listPhotoIds, loadPhoto, sendPhoto } from '../tickets/uploads';
+import { listPhotoIds } from '../../db/repositories/photos';
+import { loadPhoto, sendPhoto } from '../tickets/uploads';
 import {
   field,
   formBody,

@@ -8,7 +8,8 @@ import { REQUESTER_ACTIONS, type TicketAction } from '../../domain/ticket-action
 import { ACTION_API } from '../tickets/actions';
 import { getTicket, type TicketDetail } from '../tickets/read-ticket';
 import { runAction } from '../tickets/run-action';
-import { listPhotoIds, loadPhoto, sendPhoto } from '../tickets/uploads';
+import { listPhotoIds } from '../../db/repositories/photos';
+import { loadPhoto, sendPhoto } from '../tickets/uploads';
 import { field, formBody, pageLang, pageT, type PageDeps } from './context';
 import { requesterMessages } from '../../db/repositories/outbox';
 import { ticketVersion } from '../../db/repositories/tickets';

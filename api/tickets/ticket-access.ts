@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { queryOne } from '../../db/pool';
+import { hasEmail } from '../../db/repositories/staff';
 import { canActOn, canSeeTicket, isRequesterAccount, ticketScope } from '../../domain/authz';
 import type { Actor, StaffActor, TicketState } from '../../domain/ticket-types';
 import { isTrackingToken } from '../../lib/tracking-token';
@@ -20,11 +20,7 @@ export type AccessPurpose = 'read' | 'act' | 'answer';
 async function reportedBy(pool: Pool, username: string, state: TicketState): Promise<boolean> {
   const email = state.requester.email?.trim().toLowerCase();
   if (!email) return false;
-  const row = await queryOne(pool, 'SELECT 1 FROM staff WHERE username = $1 AND lower(email) = $2', [
-    username,
-    email,
-  ]);
-  return row != null;
+  return hasEmail(pool, username, email);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { Queryable } from '../../db/pool';
-import { query, queryOne } from '../../db/pool';
+import { findPhoto } from '../../db/repositories/photos';
 import { AppError } from '../http/errors';
 import { textGuard } from '../http/text-guard';
 
@@ -68,36 +68,12 @@ export function checkPhoto(file: Express.Multer.File | undefined): Photo | undef
   return { contentType, bytes: file.buffer };
 }
 
-export async function savePhoto(db: Queryable, number: string, photo: Photo): Promise<string> {
-  const row = await queryOne<{ id: string }>(
-    db,
-    `INSERT INTO ticket_photos (ticket_number, content_type, size_bytes, bytes) VALUES ($1, $2, $3, $4)
-     RETURNING id::text`,
-    [number, photo.contentType, photo.bytes.length, photo.bytes],
-  );
-  if (!row) throw new Error('photo insert returned no row');
-  return row.id;
-}
-
-export async function listPhotoIds(db: Queryable, number: string): Promise<string[]> {
-  const rows = await query<{ id: string }>(
-    db,
-    'SELECT id::text FROM ticket_photos WHERE ticket_number = $1 ORDER BY id',
-    [number],
-  );
-  return rows.map((row) => row.id);
-}
-
+/** A ticket's photo by id; a 404 when there is none (or the id is not a photo id). */
 export async function loadPhoto(db: Queryable, number: string, id: string): Promise<Photo> {
-  const row = /^\d{1,18}$/.test(id)
-    ? await queryOne<{ content_type: PhotoType; bytes: Buffer }>(
-        db,
-        'SELECT content_type, bytes FROM ticket_photos WHERE ticket_number = $1 AND id = $2',
-        [number, id],
-      )
-    : undefined;
+  const row = /^\d{1,18}$/.test(id) ? await findPhoto(db, number, id) : undefined;
   if (!row) throw AppError.notFound(`No photo ${id} on ticket ${number}.`);
-  return { contentType: row.content_type, bytes: row.bytes };
+  // The table's CHECK admits only PHOTO_TYPES.
+  return { contentType: row.contentType as PhotoType, bytes: row.bytes };
 }
 
 /** Sends a stored photo with its stored image type; never sniffed or rendered as a document by the browser. */

@@ -38,6 +38,21 @@ export async function clearAttention(
   );
 }
 
+/** Clears the stuck scan's open marks of tickets it no longer finds; returns how many it cleared. */
+export async function clearScanMarksExcept(
+  db: Queryable,
+  still: { notOpened: readonly string[]; taskFailing: readonly string[] },
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE ticket_attention a SET cleared_at = now(), updated_at = now()
+      WHERE a.cleared_at IS NULL
+        AND ((a.kind = 'not_opened' AND NOT (a.ticket_number = ANY ($1::text[])))
+          OR (a.kind = 'task_failing' AND NOT (a.ticket_number = ANY ($2::text[]))))`,
+    [still.notOpened, still.taskFailing],
+  );
+  return rowCount ?? 0;
+}
+
 export interface AttentionMark {
   kind: AttentionKind;
   reason: string;

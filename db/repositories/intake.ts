@@ -65,3 +65,18 @@ export const findIntakeReferences = async (
             (SELECT place_kinds FROM categories WHERE code = $2 AND active) AS "placeKinds"`,
     [locationCode, categoryCode],
   )) ?? { location: null, category: null, placeKinds: null };
+
+/** Numbers taken more than `olderThanMs` ago whose ticket is still not written, oldest first, with how long they waited. */
+export const unopenedIntakes = (
+  db: Queryable,
+  olderThanMs: number,
+  limit: number,
+): Promise<{ number: string; waited_s: number }[]> =>
+  query<{ number: string; waited_s: number }>(
+    db,
+    `SELECT i.number, extract(epoch FROM now() - i.created_at)::int AS waited_s FROM ticket_intake i
+      WHERE i.created_at < now() - make_interval(secs => $1::double precision / 1000)
+        AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.number = i.number)
+      ORDER BY i.created_at LIMIT $2`,
+    [olderThanMs, limit],
+  );

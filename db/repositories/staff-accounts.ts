@@ -89,13 +89,6 @@ export async function updateStaffAccount(
   await db.query(`UPDATE staff SET ${sets.join(', ')} WHERE username = $1`, values);
 }
 
-/** Ends every sign-in session of an account. */
-export async function revokeSessionsOf(db: Queryable, username: string): Promise<void> {
-  await db.query('UPDATE auth_tokens SET revoked_at = now() WHERE username = $1 AND revoked_at IS NULL', [
-    username,
-  ]);
-}
-
 export interface ShiftRow {
   weekday: number;
   starts: string;

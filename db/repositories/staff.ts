@@ -1,5 +1,5 @@
 import { query, queryOne, type Queryable } from '../pool';
-import type { StaffActor, StaffRef, StaffRole } from '../../domain/ticket-types';
+import type { Lang, StaffActor, StaffRef, StaffRole } from '../../domain/ticket-types';
 
 /**
  * Staff accounts as the application reads them: one place for the staff lookup SQL, shared by the API,
@@ -60,4 +60,31 @@ export const listTechnicians = (
     `SELECT s.username, s.name, s.badge, u.name AS unit FROM ${STAFF_WITH_UNIT}
       WHERE s.active AND s.roles && $1::text[] ORDER BY s.username`,
     [HOLDER_ROLES],
+  );
+
+/** Whether the account's e-mail is `email` (lower case), ignoring case. */
+export const hasEmail = async (db: Queryable, username: string, email: string): Promise<boolean> =>
+  (await queryOne(db, 'SELECT 1 FROM staff WHERE username = $1 AND lower(email) = $2', [username, email])) !=
+  null;
+
+export interface StaffContact {
+  username: string;
+  name: string;
+  email: string | null;
+  lang: Lang;
+  roles: string[];
+  team_code: string | null;
+}
+
+/** How to reach the active staff named in `usernames` and everyone active with one of `roles`. */
+export const listStaffContacts = (
+  db: Queryable,
+  usernames: readonly string[],
+  roles: readonly string[],
+): Promise<StaffContact[]> =>
+  query<StaffContact>(
+    db,
+    `SELECT username, name, email, lang, roles, team_code FROM staff
+      WHERE active AND (username = ANY($1) OR roles && $2::text[])`,
+    [usernames, roles],
   );

@@ -4,12 +4,8 @@ import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Pool } from 'pg';
-import {
-  insertEvents,
-  insertSurveyAnswers,
-  upsertTicketRow,
-  type RecordTicketInput,
-} from '../../activities/record-ticket';
+import { insertSurveyAnswers, type RecordTicketInput } from '../../activities/record-ticket';
+import { insertEvents, upsertTicketRow } from '../../db/repositories/tickets';
 import { openingRecordFromHistory, startInputOf } from '../../lib/workflow-history';
 import { withTransaction } from '../../db/pool';
 import type { TicketEvent, TicketInput } from '../../domain/ticket-types';
