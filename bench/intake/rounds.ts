@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { runMain } from '../lib/proc';
 import { intArg } from '../lib/stats';
-import type { PhaseResult } from './run';
+import type { PhaseResult } from './report';
 
 /**
  * The intake's ratio to the bare ceiling, measured so that neither side is favoured. Each round runs
