@@ -50,26 +50,42 @@ export const isOutOfSight = (answer: TicketDetail | TicketOutOfSight): answer is
   'visible' in answer && answer.visible === false;
 
 /** The ticket as the read model has it, or as its workflow has it in the moment between intake and the first write. */
-export async function loadTicket(deps: ApiDeps, number: string): Promise<LoadedTicket> {
+export async function loadTicket(
+  deps: ApiDeps,
+  number: string,
+  purpose: 'read' | 'act' = 'read',
+): Promise<LoadedTicket> {
   const row = await findTicket(deps.pool, number);
   if (row) return { ...row, events: await ticketEvents(deps.pool, number) };
   if (!(await intakeExists(deps.pool, number))) throw AppError.notFound(`No ticket ${number}.`);
   const handle = deps.temporal.workflow.getHandle(ticketWorkflowId(number));
   try {
     // A workflow whose opening is stuck (no worker, a failing step) may never answer: wait briefly.
-    const snapshot = await deps.temporal.connection.withDeadline(Date.now() + QUERY_WAIT_MS, () =>
+    const wait = purpose === 'act' ? ACT_QUERY_WAIT_MS : READ_QUERY_WAIT_MS;
+    const snapshot = await deps.temporal.connection.withDeadline(Date.now() + wait, () =>
       handle.query(ticketStateQuery),
     );
     return { state: snapshot.state, view: snapshot.view, events: snapshot.unpersisted };
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError)
-      throw AppError.unavailable(`Ticket ${number} is still being opened; retry in a moment.`);
+    if (err instanceof WorkflowNotFoundError || purpose === 'act')
+      throw Object.assign(
+        AppError.unavailable(`Ticket ${number} is still being opened; retry in a moment.`),
+        {
+          cause: err,
+        },
+      );
     return openingFromStart(deps, number, err);
   }
 }
 
 /** How long a read waits for the workflow's own answer before it falls back to the submission. */
-const QUERY_WAIT_MS = 3_000;
+const READ_QUERY_WAIT_MS = 3_000;
+/**
+ * An action waits for the workflow's own answer, which comes once its first workflow task (the opening)
+ * has completed: an update sent earlier could reach the workflow before its opening (a known race, see
+ * docs/workflow-versioning.md), so an action never goes ahead on the submission alone.
+ */
+const ACT_QUERY_WAIT_MS = 30_000;
 
 /**
  * The ticket as submitted, from its workflow's start event, when the workflow cannot answer (its opening

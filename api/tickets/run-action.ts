@@ -33,7 +33,7 @@ export async function runAction<A extends TicketAction>(
   body: ActionBody[A],
   access: Access,
 ): Promise<TicketDetail | TicketOutOfSight> {
-  const ticket = await loadTicket(deps, number);
+  const ticket = await loadTicket(deps, number, 'act');
   const asRequester = TICKET_ACTIONS[action].requester;
   const actor = await resolveAccess(deps, ticket.state, access, asRequester === 'answer' ? 'answer' : 'act');
   if (actor.kind === 'requester' && asRequester == null) {
