@@ -18,8 +18,12 @@ import {
   teamLead,
   technician,
   testPolicy,
+  ticketInput,
 } from '../test/workflows/fixtures';
-import { DAY, HOUR, MINUTE, WorkflowLab, type TicketProbe } from '../test/workflows/harness';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { DAY, HOUR, MINUTE, TEST_TASK_QUEUE, TicketProbe, WorkflowLab } from '../test/workflows/harness';
+import type { ticketWorkflow } from '../workflows';
+import { ticketCommandUpdates, ticketWorkflowId } from '../workflows/ticket-contract';
 
 const { History } = temporal.api.history.v1;
 const tech1 = technician('tech1');
@@ -110,6 +114,26 @@ export const SCENARIOS: Record<string, Scenario> = {
     await ticket.act(tech1, { type: 'resolve', resolution: '已修复' });
     await ticket.act(requester, { type: 'confirm', rating: 5, comment: null });
     return ticket;
+  },
+  'action-before-opening': async (lab) => {
+    // The requester's cancel reaches the workflow in its first task, with the start (update-with-start).
+    const number = `H2026-9${String(Date.now() % 100000).padStart(5, '0')}`;
+    const record = lab.fake.ticket(number);
+    record.assignees = [tech1];
+    const submittedAtMs = await lab.now();
+    const start = new WithStartWorkflowOperation<typeof ticketWorkflow>('ticketWorkflow', {
+      workflowId: ticketWorkflowId(number),
+      taskQueue: TEST_TASK_QUEUE,
+      args: [
+        ticketInput(number, { policy: allDayPolicy, submittedAt: new Date(submittedAtMs).toISOString() }),
+      ],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    await lab.env.client.workflow.executeUpdateWithStart(ticketCommandUpdates.cancel, {
+      args: [requester, { type: 'cancel', reason: null }],
+      startWorkflowOperation: start,
+    });
+    return new TicketProbe(await start.workflowHandle(), number, submittedAtMs, record);
   },
   cancel: async (lab) => {
     const ticket = await lab.start({ policy: testPolicy, priority: 'P3', assignees: [null] });

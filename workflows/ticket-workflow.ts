@@ -47,6 +47,8 @@ const { openTicket } = proxyLocalActivities<Activities>({
 
 /** Patch id of the opening in one workflow task (docs/workflow-versioning.md); older histories dispatch and record as activities. */
 export const OPEN_IN_FIRST_TASK = 'open-in-first-task';
+/** Patch id: an action that reaches the workflow before its opening waits for the opening (docs/workflow-versioning.md). */
+export const ACTIONS_AFTER_OPENING = 'actions-after-opening';
 /** Patch id: a step that fails for good marks the ticket as needing attention and is retried, instead of failing the workflow. */
 export const NEEDS_ATTENTION = 'needs-attention';
 
@@ -69,6 +71,11 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
   let working = false;
   /** The opening's local activity is running; commands wait for it (only possible if it outlasts a workflow task). */
   let opening = false;
+  /**
+   * The opening is done (or needs none). An action can arrive in the first workflow task, before the
+   * main code has started the opening: its handler runs as soon as it is registered, so it must wait.
+   */
+  let openingDone = assignment == null;
   /** The state changed without an event (a clock marked breached), so the read model must be rewritten. */
   let dirty = false;
   let indexed = '';
@@ -115,7 +122,12 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
     setHandler(
       update,
       async (actor, command) => {
-        if (opening) {
+        if (!openingDone && patched(ACTIONS_AFTER_OPENING)) {
+          await condition(() => openingDone);
+          // Validated against the submitted state; the opening may have changed the answer.
+          const refusal = refuse(state, command, actor, priorities);
+          if (refusal) throw refusalFailure(refusal);
+        } else if (opening) {
           await condition(() => !opening);
           // Validated against the state before dispatch; the dispatch decision may have changed the answer.
           const refusal = refuse(state, command, actor, priorities);
@@ -168,13 +180,16 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome>
       unpersisted = [];
       persistedSeq = state.seq;
       opening = false;
+      openingDone = true;
       index();
     } catch (err) {
       // Nothing was written (one transaction): the loop dispatches and records as separate steps.
       opening = false;
+      openingDone = true;
       await stall(err, 'openTicket');
     }
   }
+  openingDone = true;
 
   for (;;) {
     if (assignment != null) {

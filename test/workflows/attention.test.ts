@@ -1,5 +1,8 @@
-import { allDayPolicy, requester, technician } from './fixtures';
-import { MINUTE, useWorkflowLab } from './harness';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { ticketWorkflow } from '../../workflows';
+import { ticketCommandUpdates, ticketWorkflowId } from '../../workflows/ticket-contract';
+import { allDayPolicy, requester, technician, ticketInput } from './fixtures';
+import { MINUTE, TEST_TASK_QUEUE, useWorkflowLab } from './harness';
 
 const tech1 = technician('tech1');
 const lab = useWorkflowLab('N');
@@ -67,5 +70,29 @@ describe('a step that fails for good (time-skipping)', () => {
     await ticket.act(tech1, { type: 'resolve', resolution: '已修复' });
     await ticket.act(requester, { type: 'confirm', rating: 5, comment: null });
     expect(await ticket.handle.result()).toMatchObject({ status: 'closed' });
+  });
+});
+
+describe('an action that arrives before the opening (time-skipping)', () => {
+  test('when a cancel is delivered with the start, then the ticket opens first and the cancel follows as its own event', async () => {
+    const number = 'N2026-900001';
+    const record = lab().fake.ticket(number);
+    record.assignees = [tech1];
+    const start = new WithStartWorkflowOperation<typeof ticketWorkflow>('ticketWorkflow', {
+      workflowId: ticketWorkflowId(number),
+      taskQueue: TEST_TASK_QUEUE,
+      args: [ticketInput(number, { policy: allDayPolicy })],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    const snapshot = await lab().env.client.workflow.executeUpdateWithStart(ticketCommandUpdates.cancel, {
+      args: [requester, { type: 'cancel', reason: null }],
+      startWorkflowOperation: start,
+    });
+    expect(snapshot.state.status).toBe('cancelled');
+    const handle = await start.workflowHandle();
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    const events = [...record.events].sort((a, b) => a.seq - b.seq).map((e) => `${e.seq}:${e.type}`);
+    expect(events).toEqual(['1:submitted', '2:assigned', '3:cancelled']);
+    expect(record.assignCalls[0]?.requestKey).toBe(`${number}:1`);
   });
 });
