@@ -82,8 +82,8 @@ export async function loadTicket(
 const READ_QUERY_WAIT_MS = 3_000;
 /**
  * An action waits for the workflow's own answer, which comes once its first workflow task (the opening)
- * has completed: an update sent earlier could reach the workflow before its opening (a known race, see
- * docs/workflow-versioning.md), so an action never goes ahead on the submission alone.
+ * has completed, and never goes ahead on the submission alone: an update sent earlier would reach the
+ * workflow before its opening (the workflow handles that too: "Fixed race" in docs/workflow-versioning.md).
  */
 const ACT_QUERY_WAIT_MS = 30_000;
 
