@@ -13,7 +13,10 @@ import { staffLabel } from './timeline';
 import { describeHistory } from './history-words';
 import { getTicketHistory } from '../tickets/ticket-history';
 import { REPORT_GROUPS, slaReport, SlaReportQuery, type SlaFigures } from '../reports/reports-service';
-import { slaReportCsv } from '../reports/report-csv';
+import { sendCsv } from '../http/csv';
+import { AppError } from '../http/errors';
+import { TICKET_EXPORT_HEADER, ticketExportRows } from './ticket-export';
+import { slaReportTable } from '../reports/report-csv';
 import { AWAITING_ACCEPT, isUnresolved, NOT_ENDED } from '../../domain/ticket-status';
 
 const STATUSES = TICKET_STATUSES;
@@ -30,6 +33,16 @@ const SEARCH_FIELDS = [
   'to',
   'page',
 ] as const;
+
+/** The search form's filters that were given (blank ones left out), as the list query takes them. */
+function searchFilters(query: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    SEARCH_FIELDS.flatMap((name) => {
+      const value = query[name];
+      return typeof value === 'string' && value.trim() !== '' ? [[name, value.trim()]] : [];
+    }),
+  );
+}
 
 export function managePages(deps: PageDeps): Router {
   const router = Router();
@@ -55,17 +68,26 @@ export function managePages(deps: PageDeps): Router {
     });
   });
 
+  router.get('/manage/tickets.csv', async (req, res) => {
+    const staff = requireManager(req, res);
+    if (!staff) return;
+    const t = pageT(res);
+    const lang = pageLang(res);
+    const { page: _page, ...given } = searchFilters(req.query);
+    const parsed = TicketListQuery.safeParse(given);
+    if (!parsed.success) throw AppError.badRequest(t('search.invalid'));
+    const categories = await listCategories(deps.pool);
+    const names = new Map(categories.map((c) => [c.code, lang === 'en' ? c.nameEn : c.name]));
+    const rows = ticketExportRows(deps, staff, parsed.data, t, (code) => names.get(code) ?? code);
+    await sendCsv(res, 'tickets.csv', TICKET_EXPORT_HEADER, rows);
+  });
+
   router.get('/manage/tickets', async (req, res) => {
     const staff = requireManager(req, res);
     if (!staff) return;
     const t = pageT(res);
     const lang = pageLang(res);
-    const given = Object.fromEntries(
-      SEARCH_FIELDS.flatMap((name) => {
-        const value = req.query[name];
-        return typeof value === 'string' && value.trim() !== '' ? [[name, value.trim()]] : [];
-      }),
-    );
+    const given = searchFilters(req.query);
     const parsed = TicketListQuery.safeParse({ ...given, limit: '25' });
     const [categories, buildings] = await Promise.all([listCategories(deps.pool), listBuildings(deps.pool)]);
     const page = parsed.success
@@ -100,6 +122,7 @@ export function managePages(deps: PageDeps): Router {
           breached: item.breached || (due != null && Date.parse(due) < now && isUnresolved(item.status)),
         };
       }),
+      csv: `/manage/tickets.csv?${new URLSearchParams(filters).toString()}`,
       first: filter.page ? `/manage/tickets?${new URLSearchParams(filters).toString()}` : null,
       next: page.nextPage ? `/manage/tickets?${next.toString()}` : null,
     });
@@ -146,8 +169,8 @@ export function managePages(deps: PageDeps): Router {
       deps.policy.calendar.timezone,
     );
     if (req.path.endsWith('.csv')) {
-      res.type('text/csv; charset=utf-8').attachment(`sla-${report.groupBy}.csv`).send(slaReportCsv(report));
-      return;
+      const { header, rows } = slaReportTable(report);
+      return sendCsv(res, `sla-${report.groupBy}.csv`, header, rows);
     }
     const pct = (rate: number | null) => (rate == null ? '–' : `${Math.round(rate * 1000) / 10}%`);
     const mins = (seconds: number | null) => (seconds == null ? '–' : `${Math.round(seconds / 60)}`);

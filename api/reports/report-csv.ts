@@ -1,8 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import type { SlaReport } from './reports-service';
 
-/** The report as CSV: one row per group and a last row `total`; escalation columns per level seen. */
-export function slaReportCsv(report: SlaReport): string {
+/** The report as a table for CSV: one row per group and a last row `total`; escalation columns per level seen. */
+export function slaReportTable(report: SlaReport): { header: string[]; rows: unknown[][] } {
   const rows = [...report.groups, { key: 'total', ...report.total }];
   const levels = (clock: 'respond' | 'resolve') =>
     [...new Set(rows.flatMap((r) => Object.keys(r.escalations[clock])))].sort(
@@ -70,5 +69,5 @@ export function slaReportCsv(report: SlaReport): string {
     r.satisfaction.average ?? '',
     ...(['1', '2', '3', '4', '5'] as const).map((k) => r.satisfaction.distribution[k]),
   ]);
-  return stringify([header, ...body]);
+  return { header, rows: body };
 }

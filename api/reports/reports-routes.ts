@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { authorize } from '../http/authz-middleware';
 import type { ApiDeps } from '../deps';
-import { slaReportCsv } from './report-csv';
+import { sendCsv } from '../http/csv';
+import { slaReportTable } from './report-csv';
 import { SlaReportQuery, slaReport } from './reports-service';
 import { parse } from '../http/validate';
 
@@ -15,7 +16,8 @@ export function reportsRouter(deps: ApiDeps): Router {
     );
     res.vary('Accept');
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
-      res.type('text/csv; charset=utf-8').attachment(`sla-${report.groupBy}.csv`).send(slaReportCsv(report));
+      const { header, rows } = slaReportTable(report);
+      await sendCsv(res, `sla-${report.groupBy}.csv`, header, rows);
     } else res.json(report);
   });
   return router;

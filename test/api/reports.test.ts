@@ -163,7 +163,11 @@ describe('GET /api/reports/sla over a known set of tickets', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
-    const lines = (await res.text()).trim().split('\n');
+    const text = Buffer.from(await res.arrayBuffer()).toString('utf8');
+    // UTF-8 with a byte-order mark and CRLF line ends: what Excel in a zh-CN locale opens correctly.
+    expect(text.startsWith('\ufeff')).toBe(true);
+    expect(text).toContain('\r\n');
+    const lines = text.slice(1).trim().split('\r\n');
     const header = lines[0].split(',');
     expect(header.slice(0, 5)).toEqual(['category', 'tickets', 'open', 'closed', 'cancelled']);
     expect(header).toEqual(

@@ -4,6 +4,7 @@ export interface PageResponse {
   status: number;
   headers: Headers;
   text: string;
+  bytes: Buffer;
   location: string | null;
 }
 
@@ -37,10 +38,13 @@ export class PageClient {
       if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
+    // Decoded by hand: fetch's text() drops a UTF-8 byte-order mark, which CSV downloads must carry.
+    const bytes = Buffer.from(await res.arrayBuffer());
     return {
       status: res.status,
       headers: res.headers,
-      text: await res.text(),
+      text: bytes.toString('utf8'),
+      bytes,
       location: res.headers.get('location'),
     };
   }
