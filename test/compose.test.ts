@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -288,10 +288,27 @@ describe('Dockerfile', () => {
     expect(['root', '0', '0:0']).not.toContain(users[users.length - 1]);
   });
 
-  it('when the runtime image is built, then it carries the compiled code and every file the app reads at run time', () => {
+  it('when the runtime image is built, then it carries the compiled code and every file the app reads at run time', async () => {
     expect(runtimeStage).toMatch(/^COPY --from=build \S*\/dist \.\/dist$/m);
-    for (const dir of ['templates', 'config', 'db/migrations']) {
-      expect(runtimeStage).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
+    const copied = [...runtimeStage.matchAll(/^COPY (?!--)(\S+) \.\/(\S+)$/gm)].map(([, from, to]) => {
+      expect(to).toBe(from);
+      return from;
+    });
+    // Every folder the application code reads from the project root at run time (found in the sources,
+    // so a new one cannot be forgotten), and `config/` for the default SLA policy file.
+    const read = new Set(['config']);
+    for (const dir of ['api', 'app', 'worker', 'lib', 'config', 'db', 'activities']) {
+      for (const file of await readdir(path.join(ROOT, dir), { recursive: true })) {
+        if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+        const source = await readFile(path.join(ROOT, dir, file), 'utf8');
+        for (const [, ...parts] of source.matchAll(/projectRoot\(\),\s*'([^']+)'(?:,\s*'([^']+)')?/g))
+          read.add(parts.filter(Boolean).join('/'));
+      }
     }
+    expect([...read].sort()).toEqual(expect.arrayContaining(['public', 'templates', 'db/migrations']));
+    const missing = [...read].filter(
+      (needed) => !copied.some((dir) => needed === dir || needed.startsWith(`${dir}/`)),
+    );
+    expect(missing).toEqual([]);
   });
 });
