@@ -84,6 +84,18 @@ describe('sanitizeText and sanitizeDeep', () => {
   });
 });
 
+describe('sanitizeDeep on clean values', () => {
+  test('when nothing needs cleaning, then the very same object comes back (no copy on every write)', () => {
+    const clean = { state: { number: 'R2026-000001', description: '教室网络断开' }, events: [{ seq: 1 }] };
+    expect(sanitizeDeep(clean)).toBe(clean);
+    const dirty = { state: { description: 'a\u0000b' }, events: clean.events };
+    const cleaned = sanitizeDeep(dirty);
+    expect(cleaned).not.toBe(dirty);
+    expect(cleaned.events).toBe(clean.events);
+    expect(cleaned.state.description).toBe('ab');
+  });
+});
+
 describe('checkDeep', () => {
   test('when every string is clean, then the value comes back normalised', () => {
     expect(checkDeep({ a: 'e\u0301', b: ['x\r\ny'], c: 1 })).toEqual({

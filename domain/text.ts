@@ -38,21 +38,39 @@ export function checkText(s: string): TextCheck {
 /** True when the text shows nothing: only whitespace and invisible characters (or nothing at all). */
 export const isBlankText = (s: string): boolean => INVISIBLE_ONLY.test(s);
 
+/** Printable ASCII, tab and newline only: nothing to remove, and already NFC. */
+const PLAIN_ASCII = /^[\t\n\x20-\x7E]*$/;
+
 /** The text with every refused code point removed and the rest normalised: for data that bypassed the edge. */
 export function sanitizeText(s: string): string {
+  if (PLAIN_ASCII.test(s)) return s;
   return normalizeNewlines(s).replace(LONE_SURROGATES, '').replace(CONTROLS, '').normalize('NFC');
 }
 
-/** `sanitizeText` over every string (and object key) of a JSON-like value; other values are kept as they are. */
+/**
+ * `sanitizeText` over every string (and object key) of a JSON-like value; other values are kept as they
+ * are. What needs no change comes back as the same object, so the activities' every write allocates
+ * nothing for a clean ticket.
+ */
 export function sanitizeDeep<T>(value: T): T {
   return sanitizeValue(value) as T;
 }
 
 function sanitizeValue(value: unknown): unknown {
   if (typeof value === 'string') return sanitizeText(value);
-  if (Array.isArray(value)) return value.map(sanitizeValue);
+  if (Array.isArray(value)) {
+    const items = value.map(sanitizeValue);
+    return items.every((item, i) => item === value[i]) ? value : items;
+  }
   if (isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeText(k), sanitizeValue(v)]));
+    let changed = false;
+    const entries = Object.entries(value).map(([k, v]) => {
+      const key = sanitizeText(k);
+      const item = sanitizeValue(v);
+      if (key !== k || item !== v) changed = true;
+      return [key, item] as const;
+    });
+    return changed ? Object.fromEntries(entries) : value;
   }
   return value;
 }
